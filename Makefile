@@ -1,0 +1,39 @@
+# Set-up and the two everyday commands. `make run` trains the main job on the
+# embedded digits; `make test` runs the test suite. Both set up the virtual
+# environment first, from nothing, on a fresh machine.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+CONFIG ?= configs/rotdigits_c4.yaml
+
+.PHONY: setup run test lint bench clean
+
+setup: $(VENV)/.installed
+
+# escnn requires py3nj, whose build needs a Fortran compiler: install Debian's
+# gfortran when it is missing and we may (root with apt-get); otherwise say so.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@command -v gfortran >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -q gfortran || (apt-get update -q && apt-get install -y -q gfortran)) >/dev/null; \
+	  else \
+	    echo "escnn needs py3nj, which needs a Fortran compiler: install gfortran (e.g. apt-get install gfortran) and re-run" >&2; exit 1; \
+	  fi; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+run: setup
+	$(BIN)/ginv fit --config $(CONFIG)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The ``ginv`` subcommands other than Lightning's own (fit, validate, test, predict)."""

@@ -1,0 +1,99 @@
+"""What every image data module shares: splits, subsampling and loaders."""
+
+from __future__ import annotations
+
+from lightning.pytorch import LightningDataModule
+from torch import Tensor
+from torch.utils.data import DataLoader, TensorDataset
+
+from ginv_lightning.data.splits import Split, split_indices, subsample
+from ginv_lightning.errors import ConfigError
+
+
+class ImageDataModule(LightningDataModule):
+    """Images in [-1, 1] as an (N, C, H, W) tensor, split and subsampled by seed.
+
+    Subclasses implement :meth:`load_images` (and may override :meth:`split`).
+    Batches are single-element lists ``[images]``.
+
+    Args:
+        image_size: edge length of the square images delivered.
+        channels: 1 (grey) or 3 (RGB).
+        batch_size: images per batch.
+        num_train: keep this many training images (seeded, without replacement).
+        fraction: or keep this fraction of them.
+        val_fraction: share of all images held out for validation.
+        test_fraction: share of all images held out for testing.
+        seed: seed of the split, the subsample and any random preprocessing.
+        num_workers: DataLoader worker processes.
+    """
+
+    grid_dims = 2
+
+    def __init__(
+        self,
+        image_size: int = 28,
+        channels: int = 1,
+        batch_size: int = 64,
+        num_train: int | None = None,
+        fraction: float | None = None,
+        val_fraction: float = 0.15,
+        test_fraction: float = 0.15,
+        seed: int = 0,
+        num_workers: int = 0,
+    ) -> None:
+        super().__init__()
+        if channels not in (1, 3):
+            raise ConfigError(f"data.channels must be 1 or 3, got {channels}")
+        if image_size < 4:
+            raise ConfigError(f"data.image_size must be >= 4, got {image_size}")
+        if batch_size < 1:
+            raise ConfigError(f"data.batch_size must be >= 1, got {batch_size}")
+        self.image_size = image_size
+        self.channels = channels
+        self.batch_size = batch_size
+        self.num_train = num_train
+        self.fraction = fraction
+        self.val_fraction = val_fraction
+        self.test_fraction = test_fraction
+        self.seed = seed
+        self.num_workers = num_workers
+        self._sets: dict[str, Tensor] | None = None
+
+    def load_images(self) -> Tensor:
+        """All images, (N, channels, image_size, image_size), float in [-1, 1]."""
+        raise NotImplementedError
+
+    def split(self, images: Tensor) -> dict[str, Tensor]:
+        parts: Split = split_indices(len(images), self.val_fraction, self.test_fraction, self.seed)
+        train = subsample(parts.train, self.num_train, self.fraction, self.seed)
+        return {"train": images[train], "val": images[parts.val], "test": images[parts.test]}
+
+    def setup(self, stage: str | None = None) -> None:
+        if self._sets is None:
+            self._sets = self.split(self.load_images())
+
+    def images(self, part: str) -> Tensor:
+        """The images of one part: ``train``, ``val`` or ``test``."""
+        self.setup()
+        assert self._sets is not None
+        return self._sets[part]
+
+    def _loader(self, part: str, shuffle: bool) -> DataLoader:
+        data = self.images(part)
+        return DataLoader(
+            TensorDataset(data),
+            batch_size=min(self.batch_size, len(data)),
+            shuffle=shuffle,
+            drop_last=shuffle,
+            num_workers=self.num_workers,
+        )
+
+    def train_dataloader(self) -> DataLoader:
+        return self._loader("train", shuffle=True)
+
+    def val_dataloader(self) -> DataLoader:
+        return self._loader("val", shuffle=False)
+
+    def test_dataloader(self) -> DataLoader:
+        return self._loader("test", shuffle=False)

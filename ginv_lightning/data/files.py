@@ -1,0 +1,101 @@
+"""A user's own images: a folder of image files or one ``.npz`` array."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ginv_lightning.data.base import ImageDataModule
+from ginv_lightning.data.transforms import to_signed
+from ginv_lightning.errors import DataError
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+class ImageFiles(ImageDataModule):
+    """Images from ``path``: a folder (searched recursively) or an ``.npz`` file.
+
+    Folder images are converted to grey or RGB by ``channels`` and resized to
+    ``image_size``. An ``.npz`` file holds one array (or one named ``images``)
+    of shape (N, H, W), (N, H, W, C) or (N, C, H, W), with values in [0, 1] or
+    [0, 255]. See :class:`ImageDataModule` for the other arguments.
+    """
+
+    def __init__(self, path: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.path = Path(path)
+        if not self.path.exists():  # fail at configuration time, before any training
+            raise DataError(
+                f"data.path {str(self.path)!r} does not exist; give a folder of images "
+                f"({', '.join(IMAGE_SUFFIXES)}) or an .npz file"
+            )
+
+    def load_images(self) -> Tensor:
+        if self.path.is_dir():
+            images = self._read_folder()
+        elif self.path.suffix == ".npz":
+            images = self._read_npz()
+        else:
+            raise DataError(f"data.path {str(self.path)!r} must be a folder or an .npz file")
+        resized = F.interpolate(
+            images, size=(self.image_size, self.image_size), mode="bilinear", antialias=True
+        )
+        return to_signed(resized)
+
+    def _read_folder(self) -> Tensor:
+        from PIL import Image, UnidentifiedImageError
+
+        files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not files:
+            raise DataError(
+                f"no image files ({', '.join(IMAGE_SUFFIXES)}) found under {str(self.path)!r}"
+            )
+        mode = "L" if self.channels == 1 else "RGB"
+        arrays = []
+        for file in files:
+            try:
+                with Image.open(file) as image:
+                    image = image.convert(mode).resize((self.image_size, self.image_size))
+                    arrays.append(np.asarray(image, dtype=np.float32) / 255.0)
+            except (UnidentifiedImageError, OSError, ValueError) as exc:
+                raise DataError(f"cannot read image file {str(file)!r}: {exc}") from None
+        stacked = torch.from_numpy(np.stack(arrays))
+        return stacked.unsqueeze(1) if self.channels == 1 else stacked.permute(0, 3, 1, 2)
+
+    def _read_npz(self) -> Tensor:
+        try:
+            with np.load(self.path) as archive:
+                keys = list(archive.keys())
+                key = "images" if "images" in keys else keys[0] if len(keys) == 1 else None
+                if key is None:
+                    raise DataError(
+                        f"{str(self.path)!r} holds arrays {keys}; name the images array 'images'"
+                    )
+                array = np.asarray(archive[key], dtype=np.float32)
+        except (OSError, ValueError) as exc:
+            raise DataError(f"cannot read {str(self.path)!r} as .npz: {exc}") from None
+        return self._channels_first(array)
+
+    def _channels_first(self, array: np.ndarray) -> Tensor:
+        if array.max(initial=0) > 1.0:
+            array = array / 255.0
+        if array.ndim == 3:
+            tensor = torch.from_numpy(array).unsqueeze(1)
+        elif array.ndim == 4 and array.shape[1] in (1, 3):
+            tensor = torch.from_numpy(array)
+        elif array.ndim == 4 and array.shape[-1] in (1, 3):
+            tensor = torch.from_numpy(array).permute(0, 3, 1, 2)
+        else:
+            raise DataError(
+                f"{str(self.path)!r}: images must be (N, H, W), (N, H, W, C) or (N, C, H, W) "
+                f"with C in (1, 3), got shape {array.shape}"
+            )
+        if tensor.shape[1] != self.channels:
+            tensor = tensor.mean(1, keepdim=True) if self.channels == 1 else tensor.expand(
+                -1, 3, -1, -1
+            )
+        return tensor.contiguous()

@@ -1,0 +1,1 @@
+"""The GAN LightningModule, its losses, penalties and averaging."""

@@ -1,0 +1,36 @@
+"""The exponential moving average of the generator, used for evaluation and sampling."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import torch
+from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+
+def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
+    """An EMA copy of ``generator`` (weights and batch-norm statistics), frozen for autograd."""
+    if not 0 <= decay < 1:
+        raise ValueError(f"ema_decay must be in [0, 1), got {decay}")
+    ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    ema.requires_grad_(False)
+    return ema
+
+
+@contextmanager
+def evaluating(module: nn.Module) -> Iterator[nn.Module]:
+    """Eval mode and no gradients for the duration, then the previous mode again.
+
+    Switching an escnn module to eval re-expands its filters from the current
+    weights, so an EMA copy updated in train mode never samples with stale
+    filters; switching back discards them, keeping the averaged buffers aligned.
+    """
+    was_training = module.training
+    with torch.no_grad():
+        module.eval()
+        try:
+            yield module
+        finally:
+            module.train(was_training)

@@ -1,0 +1,215 @@
+"""The group-invariant GAN as a LightningModule with manual optimisation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from jsonargparse import lazy_instance
+from lightning.pytorch import LightningModule
+from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
+from torch import Tensor
+
+from ginv_lightning.errors import ConfigError, NonFiniteLossError
+from ginv_lightning.gan.augment import GroupAugment
+from ginv_lightning.gan.averaging import evaluating, generator_ema
+from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
+from ginv_lightning.gan.penalties import Penalty
+from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
+from ginv_lightning.nn.cached_filters import drop_cached_filters
+from ginv_lightning.nn.shapes import ImageShape
+from ginv_lightning.symmetry import GroupError, resolve_group
+
+
+def _adam(params: Any) -> torch.optim.Optimizer:
+    return torch.optim.Adam(params, lr=2e-4, betas=(0.0, 0.9))
+
+
+class GAN(LightningModule):
+    """Trains a generator against a discriminator, both built for one symmetry group.
+
+    Every discriminator step sees one batch of real data; the generator steps
+    once every ``n_critic`` batches, reusing that batch's generated images. The
+    generator's exponential moving average (``ema``) is what evaluation and
+    sampling use.
+
+    Args:
+        generator: builder of the generator, e.g. ``EquivariantGenerator``.
+        discriminator: builder of the discriminator, e.g. ``InvariantDiscriminator``.
+        group: the symmetry, e.g. ``C4`` or ``{name: SO2, bandwidth: 6}``; it is
+            given to both builders, drives augmentation and the invariance metrics.
+        image_size: edge length of the images (linked from the data module).
+        channels: image channels (linked from the data module).
+        grid_dims: 2 for images, 3 for voxel grids (linked from the data module).
+        loss: the GAN objective (see ``ginv_lightning.gan.losses``).
+        penalty: a gradient penalty on the discriminator, or none.
+        augment: apply random group elements to both real and generated images
+            before the discriminator (the augmentation baseline).
+        n_critic: discriminator steps per generator step.
+        ema_decay: decay of the generator's moving average.
+        gradient_clip: clip each network's gradient norm to this value (None: off).
+        optimizer_g: the generator's optimiser.
+        optimizer_d: the discriminator's optimiser.
+        scheduler_g: optional learning-rate schedule of the generator, stepped per epoch.
+        scheduler_d: optional learning-rate schedule of the discriminator, stepped per epoch.
+    """
+
+    def __init__(
+        self,
+        generator: GeneratorBuilder,
+        discriminator: DiscriminatorBuilder,
+        group: str | dict[str, Any] = "C4",
+        image_size: int = 28,
+        channels: int = 1,
+        grid_dims: int = 2,
+        loss: GANLoss = lazy_instance(RelativisticAverage),
+        penalty: Penalty | None = None,
+        augment: bool = False,
+        n_critic: int = 1,
+        ema_decay: float = 0.999,
+        gradient_clip: float | None = None,
+        optimizer_g: OptimizerCallable = _adam,
+        optimizer_d: OptimizerCallable = _adam,
+        scheduler_g: LRSchedulerCallable | None = None,
+        scheduler_d: LRSchedulerCallable | None = None,
+    ) -> None:
+        super().__init__()
+        self.save_hyperparameters()
+        self.automatic_optimization = False
+        if n_critic < 1:
+            raise ConfigError(f"model.n_critic must be an integer >= 1, got {n_critic}")
+        if gradient_clip is not None and gradient_clip <= 0:
+            raise ConfigError(f"model.gradient_clip must be > 0 or null, got {gradient_clip}")
+        try:
+            self.symmetry = resolve_group(group)
+        except GroupError as exc:
+            raise ConfigError(f"model.group: {exc}") from None
+        if self.symmetry.dimensionality != grid_dims:
+            raise ConfigError(
+                f"model.group: {self.symmetry.name} acts on {self.symmetry.dimensionality}-D "
+                f"grids but the data are {grid_dims}-D; choose a group for {grid_dims}-D data "
+                "(`ginv groups list` shows each group's grid)"
+            )
+        self.image = ImageShape(channels, image_size)
+        self.generator = _build("generator", generator, self.symmetry, self.image)
+        self.discriminator = _build("discriminator", discriminator, self.symmetry, self.image)
+        self.train()  # escnn drops the placeholder filters it registers at construction
+        try:
+            self.ema = generator_ema(self.generator, ema_decay)
+        except ValueError as exc:
+            raise ConfigError(f"model.{exc}") from None
+        self.loss = loss
+        self.penalty = penalty
+        self.augmentation = GroupAugment(self.symmetry) if augment else None
+        self.n_critic = n_critic
+        self.gradient_clip = gradient_clip
+        self._optimizer_g = _checked_optimizer("optimizer_g", optimizer_g)
+        self._optimizer_d = _checked_optimizer("optimizer_d", optimizer_d)
+        self._scheduler_g = scheduler_g
+        self._scheduler_d = scheduler_d
+
+    @property
+    def sampler(self) -> Generator:
+        """The EMA generator (call it inside :func:`evaluating`)."""
+        return self.ema.module
+
+    def configure_optimizers(self) -> Any:
+        opt_g = self._optimizer_g(self.generator.parameters())
+        opt_d = self._optimizer_d(self.discriminator.parameters())
+        schedulers = [
+            make(opt)
+            for make, opt in ((self._scheduler_g, opt_g), (self._scheduler_d, opt_d))
+            if make is not None
+        ]
+        return [opt_g, opt_d], schedulers
+
+    def training_step(self, batch: Any, batch_idx: int) -> None:
+        real = batch[0] if isinstance(batch, (list, tuple)) else batch
+        generator_turn = (batch_idx + 1) % self.n_critic == 0
+        z = self.generator.sample_latent(real.shape[0], device=self.device)
+        with torch.set_grad_enabled(generator_turn):
+            fake = self.generator(z)
+        self._discriminator_step(real, fake.detach())
+        if generator_turn:
+            self._generator_step(real, fake)
+
+    def _discriminator_step(self, real: Tensor, fake: Tensor) -> None:
+        _, opt_d = self.optimizers()
+        if self.augmentation is not None:
+            real, fake = self.augmentation(real), self.augmentation(fake)
+        scores = self.discriminator(torch.cat([real, fake]))
+        loss = self.loss.discriminator(scores[: len(real)], scores[len(real) :])
+        self._check_finite("discriminator loss", loss)
+        logs = {"train/d_loss": loss.detach()}
+        if self.penalty is not None:
+            penalty = self.penalty(self.discriminator, real, fake)
+            self._check_finite("discriminator penalty", penalty)
+            logs["train/d_penalty"] = penalty.detach()
+            loss = loss + penalty
+        opt_d.zero_grad(set_to_none=True)
+        self.manual_backward(loss)
+        self._clip(opt_d)
+        opt_d.step()
+        self.log_dict(logs, prog_bar=True)
+
+    def _generator_step(self, real: Tensor, fake: Tensor) -> None:
+        opt_g, _ = self.optimizers()
+        self.toggle_optimizer(opt_g)
+        if self.augmentation is not None:
+            real, fake = self.augmentation(real), self.augmentation(fake)
+        fake_scores = self.discriminator(fake)
+        real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
+        loss = self.loss.generator(real_scores, fake_scores)
+        self._check_finite("generator loss", loss)
+        opt_g.zero_grad(set_to_none=True)
+        self.manual_backward(loss)
+        self._clip(opt_g)
+        opt_g.step()
+        self.untoggle_optimizer(opt_g)
+        self.ema.update_parameters(self.generator)
+        self.log("train/g_loss", loss.detach(), prog_bar=True)
+
+    def on_train_epoch_end(self) -> None:
+        schedulers = self.lr_schedulers()
+        if schedulers is None:
+            return
+        for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
+            scheduler.step()
+
+    def _clip(self, optimizer: Any) -> None:
+        if self.gradient_clip is not None:
+            self.clip_gradients(
+                optimizer, gradient_clip_val=self.gradient_clip, gradient_clip_algorithm="norm"
+            )
+
+    def _check_finite(self, what: str, value: Tensor) -> None:
+        if not torch.isfinite(value).all():
+            raise NonFiniteLossError(
+                f"{what} became {value.item()} at global step {self.global_step} "
+                f"(epoch {self.current_epoch}); training stopped, earlier checkpoints are kept"
+            )
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
+        """``n`` images from the EMA generator, in [-1, 1]."""
+        with evaluating(self.sampler) as ema:
+            z = ema.sample_latent(n, generator=generator).to(self.device)
+            return ema(z)
+
+    def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
+        drop_cached_filters(checkpoint["state_dict"], self)
+
+
+def _build(role: str, builder: Any, symmetry: Any, image: ImageShape) -> Any:
+    try:
+        return builder(symmetry, image)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"model.{role}: {exc}") from None
+
+
+def _checked_optimizer(name: str, make: OptimizerCallable) -> OptimizerCallable:
+    """Build the optimiser once on a dummy parameter so bad settings fail before training."""
+    try:
+        make([torch.nn.Parameter(torch.zeros(1))])
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"model.{name}: {exc}") from None
+    return make

@@ -1,0 +1,72 @@
+"""Gradient penalties on the discriminator.
+
+They differentiate the discriminator's output with respect to its input with
+``torch.autograd.grad(create_graph=True)`` and return a loss term, so the
+outer backward is a plain first-order ``backward`` (what DDP supports).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import Tensor
+
+Critic = Callable[[Tensor], Tensor]
+
+
+class Penalty:
+    """A regulariser of the discriminator, added to its loss."""
+
+    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
+        raise NotImplementedError
+
+
+def input_gradient_norms(discriminator: Critic, x: Tensor) -> Tensor:
+    """||grad_x D(x)|| per sample, differentiable with respect to D's parameters."""
+    x = x.detach().requires_grad_(True)
+    scores = discriminator(x)
+    (grad,) = torch.autograd.grad(scores.sum(), x, create_graph=True)
+    return grad.flatten(1).norm(dim=1)
+
+
+class R1(Penalty):
+    """Mescheder et al.'s R1: gamma/2 * E||grad D(x_real)||^2, on real data only."""
+
+    def __init__(self, gamma: float = 0.1) -> None:
+        if gamma < 0:
+            raise ValueError(f"gamma must be >= 0, got {gamma}")
+        self.gamma = gamma
+
+    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
+        return self.gamma / 2 * input_gradient_norms(discriminator, real).pow(2).mean()
+
+    def __repr__(self) -> str:
+        return f"R1(gamma={self.gamma})"
+
+
+class GradientPenalty(Penalty):
+    """Penalise gradient norms above (one-sided) or away from (two-sided) 1 on interpolates.
+
+    Interpolates are x = t*real + (1-t)*fake with t ~ U[0, 1] per sample.
+    Two-sided (WGAN-GP, Gulrajani et al.): weight * E[(||grad|| - 1)^2].
+    One-sided (Birrell et al.'s Lipschitz GANs): weight * E[relu(||grad||^2 - 1)].
+    """
+
+    def __init__(self, weight: float = 10.0, one_sided: bool = False) -> None:
+        if weight < 0:
+            raise ValueError(f"weight must be >= 0, got {weight}")
+        self.weight = weight
+        self.one_sided = one_sided
+
+    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
+        shape = (real.shape[0],) + (1,) * (real.dim() - 1)
+        t = torch.rand(shape, device=real.device, dtype=real.dtype)
+        interpolates = t * real.detach() + (1 - t) * fake.detach()
+        norms = input_gradient_norms(discriminator, interpolates)
+        if self.one_sided:
+            return self.weight * torch.relu(norms.pow(2) - 1).mean()
+        return self.weight * (norms - 1).pow(2).mean()
+
+    def __repr__(self) -> str:
+        return f"GradientPenalty(weight={self.weight}, one_sided={self.one_sided})"

@@ -1,0 +1,65 @@
+"""What the GAN module expects of a generator and a discriminator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import torch
+from torch import Tensor, nn
+
+from ginv_lightning.nn.shapes import ImageShape
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class Generator(nn.Module):
+    """Maps latent noise to images and owns the law of that noise.
+
+    Subclasses set ``latent_shape``; the noise is standard Gaussian in those
+    coordinates, which equivariant generators choose so that its law is invariant.
+    """
+
+    latent_shape: tuple[int, ...]
+
+    def sample_latent(
+        self,
+        n: int,
+        *,
+        generator: torch.Generator | None = None,
+        device: torch.device | str | None = None,
+    ) -> Tensor:
+        return torch.randn((n, *self.latent_shape), generator=generator, device=device)
+
+    def export(self) -> Generator:
+        """A plain-torch module with the same outputs, for fast sampling."""
+        raise NotImplementedError
+
+
+class Discriminator(nn.Module):
+    """Maps a batch of images (N, C, *grid) to one real score per image (N,)."""
+
+
+# What configs name as `generator:` / `discriminator:`: a class taking the
+# symmetry and the image shape first, its other arguments from YAML
+# (the same pattern as Lightning's OptimizerCallable).
+GeneratorBuilder = Callable[[Symmetry, ImageShape], Generator]
+DiscriminatorBuilder = Callable[[Symmetry, ImageShape], Discriminator]
+
+
+class ExportedGenerator(Generator):
+    """A generator rebuilt from plain torch layers (``nn.Sequential``) plus tanh."""
+
+    def __init__(self, net: nn.Module, latent_shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.net = net
+        self.latent_shape = latent_shape
+
+    def forward(self, z: Tensor) -> Tensor:
+        return torch.tanh(self.net(z))
+
+    def export(self) -> Generator:
+        return self
+
+
+def count_parameters(module: nn.Module) -> int:
+    """Trainable parameters; for escnn layers these are the basis coefficients."""
+    return sum(p.numel() for p in module.parameters() if p.requires_grad)

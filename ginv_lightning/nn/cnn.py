@@ -1,0 +1,103 @@
+"""Ordinary DCGAN-style baselines, optionally sized to match an equivariant counterpart."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import torch
+from torch import Tensor, nn
+
+from ginv_lightning.nn import layers
+from ginv_lightning.nn.base import Discriminator, Generator
+from ginv_lightning.nn.equivariant import check_widths
+from ginv_lightning.nn.matching import Match, matched_widths
+from ginv_lightning.nn.shapes import ImageShape, base_size
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class CNNGenerator(Generator):
+    """The equivariant generator's layout with plain layers and no constraint.
+
+    Args:
+        symmetry: only its grid dimension is used, and its field size when matching.
+        image: the shape of the images it makes.
+        widths: channels per stage, coarsest first; with ``match`` set, the
+            *equivariant* counterpart's fields per stage instead.
+        latent_dim: noise channels; with ``match`` set, the counterpart's latent fields.
+        match: ``None`` takes ``widths`` as channels. ``"params"`` picks channels
+            so that the parameter count is within 10% of the counterpart
+            ``EquivariantGenerator(widths, latent_dim)``. ``"shapes"`` multiplies by
+            the field size, so every convolution has the counterpart's tensor shapes.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        image: ImageShape,
+        widths: Sequence[int] = (32, 16, 8),
+        latent_dim: int = 64,
+        match: Match | None = None,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        dims = symmetry.dimensionality
+        if match is not None:
+            widths, latent_dim = matched_widths("generator", symmetry, image, widths, latent_dim, match)
+        start = base_size(image.size, len(widths))
+        self.latent_shape = (latent_dim,) + (1,) * dims
+        stack: list[nn.Module] = [layers.conv_transposed(dims, latent_dim, widths[0], start)]
+        for previous, width in zip(widths, widths[1:], strict=False):
+            stack += [
+                layers.batch_norm(dims, previous),
+                nn.ReLU(),
+                nn.Upsample(scale_factor=2, mode="nearest"),
+                layers.conv(dims, previous, width, 3, padding=1),
+            ]
+        stack += [
+            layers.batch_norm(dims, widths[-1]),
+            nn.ReLU(),
+            layers.conv(dims, widths[-1], image.channels, 3, padding=1),
+        ]
+        self.net = nn.Sequential(*stack)
+
+    def forward(self, z: Tensor) -> Tensor:
+        return torch.tanh(self.net(z))
+
+    def export(self) -> Generator:
+        return copy.deepcopy(self).eval()
+
+
+class CNNDiscriminator(Discriminator):
+    """The invariant discriminator's layout with plain layers: no symmetry at all.
+
+    Args:
+        widths: channels per stage, finest first (fields of the counterpart with ``match``).
+        match: as for :class:`CNNGenerator`, against ``InvariantDiscriminator(widths)``.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        image: ImageShape,
+        widths: Sequence[int] = (8, 16, 32),
+        match: Match | None = None,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        dims = symmetry.dimensionality
+        if match is not None:
+            widths, _ = matched_widths("discriminator", symmetry, image, widths, 0, match)
+        base_size(image.size, len(widths))
+        stack: list[nn.Module] = []
+        channels = image.channels
+        for i, width in enumerate(widths):
+            stack += [layers.conv(dims, channels, width, 3, padding=1), nn.LeakyReLU(0.2)]
+            if i < len(widths) - 1:
+                stack.append(layers.avg_pool(dims))
+            channels = width
+        self.net = nn.Sequential(*stack)
+        self.head = nn.Linear(channels, 1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.head(self.net(x).flatten(2).mean(-1)).squeeze(-1)

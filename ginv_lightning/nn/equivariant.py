@@ -1,0 +1,131 @@
+"""Steerable (escnn) generator and discriminator, equivariant by construction."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import torch
+from escnn import nn as enn
+from torch import Tensor, nn
+
+from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.layers import (
+    equivariant_conv,
+    equivariant_conv_transposed,
+    equivariant_pool,
+    equivariant_upsample,
+)
+from ginv_lightning.nn.shapes import ImageShape, base_size
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class EquivariantGenerator(Generator):
+    """G(g.z) = g.G(z): noise in regular fields, escnn layers end to end, a scalar image out.
+
+    The noise is a 1x1 map of ``latent_fields`` regular fields (band-limited for
+    continuous groups). A transposed convolution spreads it over the coarsest
+    grid; each further stage doubles the resolution (nearest upsampling, 3x3
+    steerable convolution, batch norm, nonlinearity); a last convolution maps to
+    ``image.channels`` scalar fields and tanh bounds them to [-1, 1].
+
+    Args:
+        symmetry: the group the generator commutes with.
+        image: the shape of the images it makes.
+        widths: regular fields per stage, coarsest first; there are
+            ``len(widths) - 1`` doublings of resolution.
+        latent_fields: regular fields of noise.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        image: ImageShape,
+        widths: Sequence[int] = (32, 16, 8),
+        latent_fields: int = 16,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        fields = FeatureFields(symmetry)
+        start = base_size(image.size, len(widths))
+        self.latent_type = fields.latent(latent_fields)
+        self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
+        current = fields.hidden(widths[0])
+        layers: list[enn.EquivariantModule] = [
+            equivariant_conv_transposed(self.latent_type, current, kernel_size=start)
+        ]
+        for width in widths[1:]:
+            following = fields.hidden(width)
+            layers += [
+                fields.batch_norm(current),
+                fields.activation(current),
+                equivariant_upsample(current),
+                equivariant_conv(current, following, kernel_size=3, padding=1),
+            ]
+            current = following
+        layers += [
+            fields.batch_norm(current),
+            fields.activation(current),
+            equivariant_conv(current, fields.image(image.channels), kernel_size=3, padding=1),
+        ]
+        self.net = enn.SequentialModule(*layers)
+
+    def forward(self, z: Tensor) -> Tensor:
+        return torch.tanh(self.net(enn.GeometricTensor(z, self.latent_type)).tensor)
+
+    @torch.no_grad()
+    def export(self) -> Generator:
+        """Plain torch layers with the filters expanded once (escnn's ``export``)."""
+        net = copy.deepcopy(self.net).eval()
+        return ExportedGenerator(net.export(), self.latent_shape).eval()
+
+
+class InvariantDiscriminator(Discriminator):
+    """D(g.x) = D(x): steerable convolutions, group pooling, a spatial mean, a linear head.
+
+    Each stage is a 3x3 steerable convolution and a (leaky) nonlinearity, with
+    2x2 average pooling between stages. Pooling each field over the group makes
+    the features invariant; averaging over the grid removes where they are.
+
+    Args:
+        symmetry: the group the score is invariant to.
+        image: the shape of the images it judges.
+        widths: regular fields per stage, finest first.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        image: ImageShape,
+        widths: Sequence[int] = (8, 16, 32),
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        base_size(image.size, len(widths))
+        fields = FeatureFields(symmetry)
+        self.in_type = fields.image(image.channels)
+        current = self.in_type
+        layers: list[enn.EquivariantModule] = []
+        for i, width in enumerate(widths):
+            following = fields.hidden(width)
+            layers += [
+                equivariant_conv(current, following, kernel_size=3, padding=1),
+                fields.activation(following, leaky=True),
+            ]
+            if i < len(widths) - 1:
+                layers.append(equivariant_pool(following))
+            current = following
+        self.net = enn.SequentialModule(*layers)
+        self.fields = fields
+        self.head = nn.Linear(len(current), 1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        features = self.net(enn.GeometricTensor(x, self.in_type))
+        invariant = self.fields.invariant_features(features.tensor, features.type)
+        return self.head(invariant.flatten(2).mean(-1)).squeeze(-1)
+
+
+def check_widths(widths: Sequence[int]) -> None:
+    if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
+        raise ValueError(f"widths must be a non-empty list of positive integers, got {widths!r}")

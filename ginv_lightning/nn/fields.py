@@ -1,0 +1,83 @@
+"""Which escnn feature fields an equivariant network uses for a given symmetry.
+
+Finite groups use regular fields with pointwise nonlinearities and group
+pooling, as in escnn's own examples. Continuous groups use band-limited
+(spectral) regular fields with Fourier nonlinearities and norm pooling. Nothing
+here depends on which group it is beyond finite/continuous and the grid
+dimension, so plugin groups (3-D ones included) get networks for free.
+"""
+
+from __future__ import annotations
+
+from escnn import nn as enn
+from torch import Tensor
+
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class FeatureFields:
+    """Factory of field types and field-wise layers for one symmetry."""
+
+    def __init__(self, symmetry: Symmetry) -> None:
+        self.symmetry = symmetry
+        self.gspace = symmetry.gspace
+        self.group = symmetry.group
+
+    @property
+    def field_size(self) -> int:
+        """Channels per hidden field: |G| for finite groups, the band's size otherwise."""
+        return self.hidden(1).size
+
+    def image(self, channels: int) -> enn.FieldType:
+        """Scalar (invariant) channels: how images and voxel grids transform."""
+        return enn.FieldType(self.gspace, [self.gspace.trivial_repr] * channels)
+
+    def latent(self, fields: int) -> enn.FieldType:
+        """Noise fields whose i.i.d. Gaussian law is invariant but not fixed by the group.
+
+        Regular representations of a finite group permute coordinates, and escnn's
+        irreducible representations are orthogonal; either way an isotropic
+        Gaussian keeps its law under the group, and it is not fixed by any
+        non-identity element, so the generated images are not themselves symmetric.
+        """
+        if self.symmetry.is_finite:
+            return enn.FieldType(self.gspace, [self.gspace.regular_repr] * fields)
+        irreps = [self.group.irrep(*i) for i in self.group.bl_irreps(self.symmetry.bandwidth)]
+        return enn.FieldType(self.gspace, irreps * fields)
+
+    def hidden(self, fields: int) -> enn.FieldType:
+        if self.symmetry.is_finite:
+            return enn.FieldType(self.gspace, [self.gspace.regular_repr] * fields)
+        return self._fourier(fields).in_type
+
+    def activation(self, field_type: enn.FieldType, *, leaky: bool = False) -> enn.EquivariantModule:
+        if self.symmetry.is_finite:
+            if leaky:
+                return enn.LeakyReLU(field_type, negative_slope=0.2)
+            return enn.ReLU(field_type)
+        return self._fourier(len(field_type))
+
+    def batch_norm(self, field_type: enn.FieldType) -> enn.EquivariantModule:
+        if self.symmetry.is_finite:
+            return enn.InnerBatchNorm(field_type)
+        iid = {2: enn.IIDBatchNorm2d, 3: enn.IIDBatchNorm3d}[self.symmetry.dimensionality]
+        return iid(field_type)
+
+    def invariant_features(self, x: Tensor, field_type: enn.FieldType) -> Tensor:
+        """One invariant scalar per field: the max over a regular field's group axis, else its norm.
+
+        A regular representation permutes a field's coordinates, so their max is
+        invariant; the band-limited fields of continuous groups are orthogonal
+        sums of irreducibles, so their norm is. (escnn's ``GroupPooling`` does the
+        former too, but always returns float32, which float64 checks cannot use.)
+        """
+        per_field = x.unflatten(1, (len(field_type), field_type.size // len(field_type)))
+        if self.symmetry.is_finite:
+            return per_field.amax(2)
+        return per_field.norm(dim=2)
+
+    def _fourier(self, fields: int) -> enn.FourierELU:
+        irreps = self.group.bl_irreps(self.symmetry.bandwidth)
+        return enn.FourierELU(
+            self.gspace, fields, irreps=irreps, inplace=False, **self.symmetry.fourier_grid
+        )

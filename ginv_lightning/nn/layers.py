@@ -1,0 +1,61 @@
+"""Layers chosen by the grid dimension (2-D images, 3-D voxels), escnn and plain torch alike."""
+
+from __future__ import annotations
+
+from escnn import nn as enn
+from torch import nn
+
+
+def _pick(dims: int, options: dict[int, type]) -> type:
+    if dims not in options:
+        raise ValueError(f"networks support 2-D and 3-D grids, got a {dims}-D grid")
+    return options[dims]
+
+
+def equivariant_conv(
+    in_type: enn.FieldType, out_type: enn.FieldType, kernel_size: int, padding: int = 0
+) -> enn.EquivariantModule:
+    conv = _pick(in_type.gspace.dimensionality, {2: enn.R2Conv, 3: enn.R3Conv})
+    return conv(in_type, out_type, kernel_size=kernel_size, padding=padding)
+
+
+def equivariant_conv_transposed(
+    in_type: enn.FieldType, out_type: enn.FieldType, kernel_size: int
+) -> enn.EquivariantModule:
+    dims = in_type.gspace.dimensionality
+    conv = _pick(dims, {2: enn.R2ConvTransposed, 3: enn.R3ConvTransposed})
+    return conv(in_type, out_type, kernel_size=kernel_size)
+
+
+def equivariant_upsample(field_type: enn.FieldType) -> enn.EquivariantModule:
+    """Nearest-neighbour doubling: it commutes exactly with the grid's symmetries."""
+    dims = field_type.gspace.dimensionality
+    up = _pick(dims, {2: enn.R2Upsampling, 3: enn.R3Upsampling})
+    return up(field_type, scale_factor=2, mode="nearest")
+
+
+def equivariant_pool(field_type: enn.FieldType) -> enn.EquivariantModule:
+    """2x2 average pooling: exact under 90-degree rotations and reflections of even grids."""
+    dims = field_type.gspace.dimensionality
+    pool = _pick(dims, {2: enn.PointwiseAvgPool2D, 3: enn.PointwiseAvgPool3D})
+    return pool(field_type, kernel_size=2, stride=2)
+
+
+def conv(dims: int, in_channels: int, out_channels: int, kernel_size: int, padding: int = 0):
+    return _pick(dims, {2: nn.Conv2d, 3: nn.Conv3d})(
+        in_channels, out_channels, kernel_size, padding=padding
+    )
+
+
+def conv_transposed(dims: int, in_channels: int, out_channels: int, kernel_size: int):
+    return _pick(dims, {2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d})(
+        in_channels, out_channels, kernel_size
+    )
+
+
+def batch_norm(dims: int, channels: int) -> nn.Module:
+    return _pick(dims, {2: nn.BatchNorm2d, 3: nn.BatchNorm3d})(channels)
+
+
+def avg_pool(dims: int) -> nn.Module:
+    return _pick(dims, {2: nn.AvgPool2d, 3: nn.AvgPool3d})(2)

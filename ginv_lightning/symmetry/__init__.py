@@ -1,0 +1,28 @@
+"""Symmetry groups: the contract, the entry-point registry and the built-in groups.
+
+This package's ``__init__`` stays light (no torch, no escnn) so that listing the
+registered groups is fast; :class:`~ginv_lightning.symmetry.base.Symmetry` lives in
+``base`` and is imported on demand.
+"""
+
+from ginv_lightning.symmetry.errors import (
+    BrokenGroupPluginError,
+    DuplicateGroupError,
+    GroupError,
+    GroupSpecError,
+    UnknownGroupError,
+)
+from ginv_lightning.symmetry.plugin import GroupFamily
+from ginv_lightning.symmetry.registry import GroupRegistry, default_registry, resolve_group
+
+__all__ = [
+    "BrokenGroupPluginError",
+    "DuplicateGroupError",
+    "GroupError",
+    "GroupFamily",
+    "GroupRegistry",
+    "GroupSpecError",
+    "UnknownGroupError",
+    "default_registry",
+    "resolve_group",
+]

@@ -1,0 +1,173 @@
+"""The Symmetry contract: a group, the space it acts on, and its action on data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import torch
+from escnn import gspaces
+from escnn.group import Group, GroupElement
+from escnn.nn import FieldType
+from torch import Tensor
+
+from ginv_lightning.symmetry.action import (
+    permute_grid,
+    resample_grid,
+    signed_permutation,
+    to_tensor_axes,
+)
+
+
+class Symmetry:
+    """A symmetry group G acting on signals over a grid, backed by an escnn gspace.
+
+    The gspace carries the mathematics (the group, its representations, its
+    action on the base space); this class adds what GAN training needs on top:
+    enumerating or Haar-sampling elements reproducibly, and a differentiable,
+    batched action on tensors.
+
+    Args:
+        name: canonical name, e.g. ``"C4"``.
+        gspace: the escnn gspace, e.g. ``gspaces.rot2dOnR2(4)``.
+        bandwidth: for continuous groups, the highest frequency kept in the
+            band-limited regular representation used for noise and hidden features.
+        fourier_grid: for continuous groups, the keyword arguments of
+            ``group.grid`` that escnn's Fourier nonlinearities sample on.
+
+    Example:
+        >>> from ginv_lightning.symmetry import resolve_group
+        >>> c4 = resolve_group("C4")
+        >>> c4.order, len(c4.elements())
+        (4, 4)
+    """
+
+    def __init__(
+        self,
+        name: str,
+        gspace: gspaces.GSpace,
+        *,
+        bandwidth: int | None = None,
+        fourier_grid: dict[str, Any] | None = None,
+    ) -> None:
+        self.name = name
+        self.gspace = gspace
+        self.bandwidth = bandwidth
+        self.fourier_grid = fourier_grid or {}
+        if not self.is_finite and bandwidth is None:
+            raise ValueError(f"continuous group {name} needs a bandwidth")
+
+    def __repr__(self) -> str:
+        return f"Symmetry({self.name!r}, gspace={self.gspace.name!r})"
+
+    @property
+    def group(self) -> Group:
+        return self.gspace.fibergroup
+
+    @property
+    def dimensionality(self) -> int:
+        """Dimension of the grid the group acts on (2 for images, 3 for voxels)."""
+        return self.gspace.dimensionality
+
+    @property
+    def is_finite(self) -> bool:
+        return self.group.order() > 0
+
+    @property
+    def order(self) -> int | None:
+        """Number of elements, or ``None`` for a continuous group."""
+        return self.group.order() if self.is_finite else None
+
+    def elements(self) -> list[GroupElement]:
+        """Every element of a finite group, identity first."""
+        if not self.is_finite:
+            raise ValueError(f"{self.name} is continuous; draw elements with sample()")
+        return list(self._elements)
+
+    @cached_property
+    def _elements(self) -> tuple[GroupElement, ...]:
+        identity = self.group.identity
+        rest = [g for g in self.group.elements if g != identity]
+        return (identity, *rest)
+
+    def sample(self, n: int, generator: torch.Generator | None = None) -> list[GroupElement]:
+        """``n`` independent Haar-distributed elements, reproducible through ``generator``."""
+        if self.is_finite:
+            idx = torch.randint(len(self._elements), (n,), generator=generator)
+            return [self._elements[i] for i in idx.tolist()]
+        return self._sample_continuous(n, generator)
+
+    def _sample_continuous(self, n: int, generator: torch.Generator | None) -> list[GroupElement]:
+        """Haar samples of a continuous group; override for seeded sampling."""
+        return [self.group.sample() for _ in range(n)]
+
+    def orbit_elements(self, samples: int, generator: torch.Generator | None = None) -> list:
+        """Elements to average an orbit over: all of a finite group, else ``samples`` draws."""
+        return self.elements() if self.is_finite else self.sample(samples, generator)
+
+    def grid_matrix(self, element: GroupElement) -> np.ndarray:
+        """How ``element`` moves grid coordinates, in tensor-axis order."""
+        return to_tensor_axes(self.gspace.basespace_action(element))
+
+    def is_exact(self, element: GroupElement) -> bool:
+        """Whether the element maps grid points to grid points (no interpolation)."""
+        return signed_permutation(self.grid_matrix(element)) is not None
+
+    def act(self, element: GroupElement, x: Tensor) -> Tensor:
+        """Move a batch of scalar signals (N, C, *grid) by one element."""
+        return self.act_each([element] * x.shape[0], x)
+
+    def act_each(self, elements: Sequence[GroupElement], x: Tensor) -> Tensor:
+        """Move sample ``i`` of a batch of scalar signals by ``elements[i]``."""
+        if len(elements) != x.shape[0]:
+            raise ValueError(f"{len(elements)} elements for a batch of {x.shape[0]}")
+        out = torch.empty_like(x)
+        interpolated: list[int] = []
+        exact: dict[tuple, list[int]] = {}
+        for i, g in enumerate(elements):
+            perm = signed_permutation(self.grid_matrix(g))
+            if perm is None:
+                interpolated.append(i)
+            else:
+                exact.setdefault((tuple(perm[0]), tuple(perm[1])), []).append(i)
+        for (source, reverse), rows in exact.items():
+            index = torch.tensor(rows, device=x.device)
+            out[index] = permute_grid(x[index], list(source), list(reverse))
+        if interpolated:
+            index = torch.tensor(interpolated, device=x.device)
+            matrices = torch.tensor(
+                np.stack([self.grid_matrix(elements[i]) for i in interpolated]),
+                dtype=x.dtype,
+                device=x.device,
+            )
+            out[index] = resample_grid(x[index], matrices)
+        return out
+
+    def act_fields(self, element: GroupElement, x: Tensor, field_type: FieldType) -> Tensor:
+        """Move a batch of feature fields of any escnn type: mix the channels, then the grid."""
+        rho = torch.as_tensor(field_type.representation(element), dtype=x.dtype, device=x.device)
+        mixed = torch.einsum("oc,bc...->bo...", rho, x)
+        return self.act(element, mixed)
+
+    def describe(self) -> dict[str, Any]:
+        """What ``ginv groups show`` prints."""
+        info: dict[str, Any] = {
+            "name": self.name,
+            "order": self.order if self.is_finite else "continuous",
+            "gspace": self.gspace.name,
+            "fibergroup": self.group.name,
+            "grid dimension": self.dimensionality,
+        }
+        if self.is_finite:
+            info["elements"] = [
+                f"{g}: {'exact' if self.is_exact(g) else 'interpolated'}" for g in self._elements
+            ]
+        else:
+            info["bandwidth"] = self.bandwidth
+            info["elements"] = (
+                "Haar-sampled; the action is exact only where it maps the grid to itself "
+                "(e.g. multiples of 90 degrees), interpolated (bilinear) elsewhere"
+            )
+        return info

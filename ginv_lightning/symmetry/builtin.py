@@ -1,0 +1,64 @@
+"""The built-in group families, registered from pyproject.toml like any plugin.
+
+This module only validates parameters; the escnn-backed groups are built by
+``planar`` on first use, so listing groups stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ginv_lightning.symmetry.plugin import GroupFamily, require_int
+
+if TYPE_CHECKING:
+    from ginv_lightning.symmetry.base import Symmetry
+
+
+def _trivial() -> Symmetry:
+    from ginv_lightning.symmetry import planar
+
+    return planar.trivial()
+
+
+def _cyclic(n: int) -> Symmetry:
+    require_int("n", n, minimum=1, example="C<n>")
+    from ginv_lightning.symmetry import planar
+
+    return planar.cyclic(n)
+
+
+def _dihedral(n: int) -> Symmetry:
+    require_int("n", n, minimum=1, example="D<n>")
+    from ginv_lightning.symmetry import planar
+
+    return planar.dihedral(n)
+
+
+def _flip() -> Symmetry:
+    from ginv_lightning.symmetry import planar
+
+    return planar.flip()
+
+
+def _so2(bandwidth: int = 4) -> Symmetry:
+    require_int("bandwidth", bandwidth, minimum=1, example="SO2")
+    from ginv_lightning.symmetry import planar
+
+    return planar.so2(bandwidth)
+
+
+def _o2(bandwidth: int = 4) -> Symmetry:
+    require_int("bandwidth", bandwidth, minimum=1, example="O2")
+    from ginv_lightning.symmetry import planar
+
+    return planar.o2(bandwidth)
+
+
+trivial = GroupFamily(_trivial, "no symmetry: the identity alone", order="1")
+cyclic = GroupFamily(_cyclic, "rotations of the plane by multiples of 360/n degrees", "n", "n")
+dihedral = GroupFamily(
+    _dihedral, "rotations by multiples of 360/n degrees and reflections", "2n", "n"
+)
+flip = GroupFamily(_flip, "one reflection of the plane (left-right mirror)", order="2")
+so2 = GroupFamily(_so2, "all rotations of the plane, band-limited features", order="continuous")
+o2 = GroupFamily(_o2, "all rotations and reflections, band-limited features", order="continuous")

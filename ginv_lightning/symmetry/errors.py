@@ -1,0 +1,25 @@
+"""Errors raised while naming, parsing or loading a symmetry group.
+
+They subclass ``ValueError`` so that LightningCLI / jsonargparse report them as a
+bad argument value, with our message, instead of a traceback.
+"""
+
+
+class GroupError(ValueError):
+    """Base class of every error about a symmetry group."""
+
+
+class UnknownGroupError(GroupError):
+    """No installed plugin registers the requested name."""
+
+
+class GroupSpecError(GroupError):
+    """A group was named correctly but its parameters are not accepted."""
+
+
+class BrokenGroupPluginError(GroupError):
+    """The plugin that registers a group could not be imported."""
+
+
+class DuplicateGroupError(GroupError):
+    """Two distributions register the same group name."""
