@@ -52,4 +52,6 @@ def load_checkpoint(path: _PATH, map_location: Any | None = None) -> dict[str, A
     try:
         return torch.load(file, map_location=map_location or "cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or foreign files
-        raise DataError(f"cannot read checkpoint {str(file)!r}: {type(exc).__name__}: {exc}") from None
+        raise DataError(
+            f"cannot read checkpoint {str(file)!r}: {type(exc).__name__}: {exc}"
+        ) from None

@@ -51,7 +51,10 @@ class SampleGrid(Callback):
 
     def on_train_batch_end(self, trainer: Trainer, pl_module: LightningModule, *_: Any) -> None:
         step = trainer.global_step
-        if self.every_n_steps and step // self.every_n_steps > max(self._last_step, 0) // self.every_n_steps:
+        if (
+            self.every_n_steps
+            and step // self.every_n_steps > max(self._last_step, 0) // self.every_n_steps
+        ):
             self._write(trainer, pl_module)
 
     def on_train_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
@@ -69,7 +72,9 @@ class SampleGrid(Callback):
             self._noise = sampler.sample_latent(self.n, generator=generator)
         with evaluating(sampler):
             images = sampler(self._noise.to(pl_module.device))
-        path = save_grid(images, Path(_log_dir(trainer)) / "samples" / f"step_{self._last_step:07d}.png")
+        path = save_grid(
+            images, Path(_log_dir(trainer)) / "samples" / f"step_{self._last_step:07d}.png"
+        )
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)

@@ -95,7 +95,7 @@ class ImageFiles(ImageDataModule):
                 f"with C in (1, 3), got shape {array.shape}"
             )
         if tensor.shape[1] != self.channels:
-            tensor = tensor.mean(1, keepdim=True) if self.channels == 1 else tensor.expand(
-                -1, 3, -1, -1
+            tensor = (
+                tensor.mean(1, keepdim=True) if self.channels == 1 else tensor.expand(-1, 3, -1, -1)
             )
         return tensor.contiguous()

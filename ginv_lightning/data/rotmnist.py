@@ -83,5 +83,3 @@ class RotMNIST(ImageDataModule):
         _, test_file = self._files()
         parts["test"] = self._prepare(read_amat(test_file))
         return parts
-
-

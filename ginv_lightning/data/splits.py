@@ -29,7 +29,8 @@ def split_indices(n: int, val_fraction: float, test_fraction: float, seed: int) 
             raise ConfigError(f"data.{name} must be in [0, 1), got {value}")
     if val_fraction + test_fraction >= 1:
         raise ConfigError(
-            f"data.val_fraction + data.test_fraction must be < 1, got {val_fraction + test_fraction}"
+            "data.val_fraction + data.test_fraction must be < 1, "
+            f"got {val_fraction + test_fraction}"
         )
     order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
     n_test, n_val = round(n * test_fraction), round(n * val_fraction)
@@ -38,9 +39,7 @@ def split_indices(n: int, val_fraction: float, test_fraction: float, seed: int) 
     )
 
 
-def subsample(
-    indices: Tensor, num_train: int | None, fraction: float | None, seed: int
-) -> Tensor:
+def subsample(indices: Tensor, num_train: int | None, fraction: float | None, seed: int) -> Tensor:
     """A seeded subset of ``indices`` drawn without replacement (all of them if both are None)."""
     if num_train is not None and fraction is not None:
         raise ConfigError("give data.num_train or data.fraction, not both")

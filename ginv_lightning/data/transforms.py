@@ -19,7 +19,7 @@ def fit_to_canvas(images: Tensor, size: int, scale: float = 1.0) -> Tensor:
 
 
 def rotate(images: Tensor, angles: Tensor) -> Tensor:
-    """Rotate each image about its centre by its angle (radians, counter-clockwise); zeros outside."""
+    """Rotate each image about its centre by its angle (radians); zeros outside."""
     cos, sin = torch.cos(angles), torch.sin(angles)
     theta = torch.zeros(len(images), 2, 3, dtype=images.dtype)
     theta[:, 0, 0], theta[:, 0, 1] = cos, -sin

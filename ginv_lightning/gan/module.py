@@ -20,6 +20,8 @@ from ginv_lightning.nn.cached_filters import drop_cached_filters
 from ginv_lightning.nn.shapes import ImageShape
 from ginv_lightning.symmetry import GroupError, resolve_group
 
+DEFAULT_LOSS = lazy_instance(RelativisticAverage)
+
 
 def _adam(params: Any) -> torch.optim.Optimizer:
     return torch.optim.Adam(params, lr=2e-4, betas=(0.0, 0.9))
@@ -62,7 +64,7 @@ class GAN(LightningModule):
         image_size: int = 28,
         channels: int = 1,
         grid_dims: int = 2,
-        loss: GANLoss = lazy_instance(RelativisticAverage),
+        loss: GANLoss = DEFAULT_LOSS,
         penalty: Penalty | None = None,
         augment: bool = False,
         n_critic: int = 1,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from itertools import pairwise
 
 import torch
 from torch import Tensor, nn
@@ -43,11 +44,13 @@ class CNNGenerator(Generator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            widths, latent_dim = matched_widths("generator", symmetry, image, widths, latent_dim, match)
+            widths, latent_dim = matched_widths(
+                "generator", symmetry, image, widths, latent_dim, match
+            )
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
         stack: list[nn.Module] = [layers.conv_transposed(dims, latent_dim, widths[0], start)]
-        for previous, width in zip(widths, widths[1:], strict=False):
+        for previous, width in pairwise(widths):
             stack += [
                 layers.batch_norm(dims, previous),
                 nn.ReLU(),

@@ -50,7 +50,9 @@ class FeatureFields:
             return enn.FieldType(self.gspace, [self.gspace.regular_repr] * fields)
         return self._fourier(fields).in_type
 
-    def activation(self, field_type: enn.FieldType, *, leaky: bool = False) -> enn.EquivariantModule:
+    def activation(
+        self, field_type: enn.FieldType, *, leaky: bool = False
+    ) -> enn.EquivariantModule:
         if self.symmetry.is_finite:
             if leaky:
                 return enn.LeakyReLU(field_type, negative_slope=0.2)

@@ -25,7 +25,9 @@ def to_tensor_axes(matrix: np.ndarray) -> np.ndarray:
     return flipped
 
 
-def signed_permutation(matrix: np.ndarray, atol: float = 1e-6) -> tuple[list[int], list[int]] | None:
+def signed_permutation(
+    matrix: np.ndarray, atol: float = 1e-6
+) -> tuple[list[int], list[int]] | None:
     """For a signed permutation matrix (in tensor axes) the axes to read and those to reverse.
 
     Returns ``None`` when the matrix is not a signed permutation, i.e. when the

@@ -46,12 +46,18 @@ def _fourier_grid(bandwidth: int) -> dict[str, int]:
 def so2(bandwidth: int) -> Symmetry:
     space = gspaces.rot2dOnR2(N=-1, maximum_frequency=2 * bandwidth)
     return PlanarRotations(
-        f"SO2(bandwidth={bandwidth})", space, bandwidth=bandwidth, fourier_grid=_fourier_grid(bandwidth)
+        f"SO2(bandwidth={bandwidth})",
+        space,
+        bandwidth=bandwidth,
+        fourier_grid=_fourier_grid(bandwidth),
     )
 
 
 def o2(bandwidth: int) -> Symmetry:
     space = gspaces.flipRot2dOnR2(N=-1, maximum_frequency=2 * bandwidth)
     return PlanarRotations(
-        f"O2(bandwidth={bandwidth})", space, bandwidth=bandwidth, fourier_grid=_fourier_grid(bandwidth)
+        f"O2(bandwidth={bandwidth})",
+        space,
+        bandwidth=bandwidth,
+        fourier_grid=_fourier_grid(bandwidth),
     )
