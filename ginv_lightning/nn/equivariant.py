@@ -10,6 +10,7 @@ from escnn import nn as enn
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.layers import (
     equivariant_conv,
@@ -76,9 +77,12 @@ class EquivariantGenerator(Generator):
 
     @torch.no_grad()
     def export(self) -> Generator:
-        """Plain torch layers with the filters expanded once (escnn's ``export``)."""
+        """Plain torch layers with the filters expanded once (see ``nn.export``)."""
+        was_training = self.net.training
+        self.net.train()  # drop escnn's cached filters: they may carry autograd history
         net = copy.deepcopy(self.net).eval()
-        return ExportedGenerator(net.export(), self.latent_shape).eval()
+        self.net.train(was_training)
+        return ExportedGenerator(export_sequential(net), self.latent_shape).eval()
 
 
 class InvariantDiscriminator(Discriminator):

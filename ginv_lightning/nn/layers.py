@@ -12,11 +12,16 @@ def _pick(dims: int, options: dict[int, type]) -> type:
     return options[dims]
 
 
+# recompute=True: by default escnn shares one sampled-basis module between all
+# layers (of all networks) with the same basis, so converting one network's
+# dtype or device silently converts the others; each layer owns its copy here.
+
+
 def equivariant_conv(
     in_type: enn.FieldType, out_type: enn.FieldType, kernel_size: int, padding: int = 0
 ) -> enn.EquivariantModule:
     conv = _pick(in_type.gspace.dimensionality, {2: enn.R2Conv, 3: enn.R3Conv})
-    return conv(in_type, out_type, kernel_size=kernel_size, padding=padding)
+    return conv(in_type, out_type, kernel_size=kernel_size, padding=padding, recompute=True)
 
 
 def equivariant_conv_transposed(
@@ -24,7 +29,7 @@ def equivariant_conv_transposed(
 ) -> enn.EquivariantModule:
     dims = in_type.gspace.dimensionality
     conv = _pick(dims, {2: enn.R2ConvTransposed, 3: enn.R3ConvTransposed})
-    return conv(in_type, out_type, kernel_size=kernel_size)
+    return conv(in_type, out_type, kernel_size=kernel_size, recompute=True)
 
 
 def equivariant_upsample(field_type: enn.FieldType) -> enn.EquivariantModule:

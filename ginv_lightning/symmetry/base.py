@@ -123,6 +123,8 @@ class Symmetry:
         """Move sample ``i`` of a batch of scalar signals by ``elements[i]``."""
         if len(elements) != x.shape[0]:
             raise ValueError(f"{len(elements)} elements for a batch of {x.shape[0]}")
+        if all(n == 1 for n in x.shape[2:]):
+            return x  # a single point (e.g. latent noise) is fixed by every element
         out = torch.empty_like(x)
         interpolated: list[int] = []
         exact: dict[tuple, list[int]] = {}

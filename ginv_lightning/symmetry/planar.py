@@ -39,8 +39,9 @@ class PlanarRotations(Symmetry):
 
 
 def _fourier_grid(bandwidth: int) -> dict[str, int]:
-    # Enough samples on the circle for the Fourier nonlinearity to resolve the band.
-    return {"N": max(8, 2 * bandwidth + 2)}
+    # Enough samples on the circle for the Fourier nonlinearity to resolve the band,
+    # in a multiple of 8 so that the 90-degree rotations map samples to samples.
+    return {"N": 8 * math.ceil((2 * bandwidth + 2) / 8)}
 
 
 def so2(bandwidth: int) -> Symmetry:

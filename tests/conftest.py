@@ -1,0 +1,47 @@
+"""Shared fixtures: real installed plugin distributions, and running the real ``ginv``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory where pip really installed the test plugins (add it to PYTHONPATH to use)."""
+    site = tmp_path_factory.mktemp("plugin-site")
+    subprocess.run(
+        [
+            sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+            "--no-build-isolation", "--target", str(site),
+            *(str(p) for p in sorted(FIXTURE_PLUGINS.iterdir())),
+        ],
+        check=True,
+    )  # fmt: skip
+    return site
+
+
+def run_ginv(
+    *args: str, extra_path: Path | None = None, timeout: float = 600, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed ``ginv`` console script in a subprocess and capture its output."""
+    env = dict(os.environ)
+    if extra_path is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH")]))
+    env.setdefault("WANDB_MODE", "offline")
+    ginv = Path(sys.executable).parent / "ginv"
+    return subprocess.run(
+        [str(ginv), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=cwd or REPO,
+    )

@@ -1,0 +1,122 @@
+"""Plugins through real installed distributions: discovery, broken plugins, conflicts, laziness."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from importlib.metadata import distributions
+
+import pytest
+
+from ginv_lightning.symmetry import (
+    BrokenGroupPluginError,
+    DuplicateGroupError,
+    GroupRegistry,
+)
+from ginv_lightning.symmetry.registry import ENTRY_POINT_GROUP
+from tests.conftest import run_ginv
+
+
+@pytest.fixture(scope="module")
+def registry(plugin_site) -> Iterator[GroupRegistry]:
+    """The built-in groups plus the test plugins, with their install directory on sys.path."""
+    sys.path.insert(0, str(plugin_site))
+    try:
+        yield GroupRegistry(
+            point
+            for dist in distributions()
+            for point in dist.entry_points
+            if point.group == ENTRY_POINT_GROUP
+        )
+    finally:
+        sys.path.remove(str(plugin_site))
+        for name in [m for m in sys.modules if m.startswith("ginv_test_")]:
+            del sys.modules[name]
+
+
+def test_builtin_groups_register_through_entry_points():
+    builtin = {
+        p.name: p.dist.metadata["Name"] for p in GroupRegistry().entries() for p in [p.entry_point]
+    }
+    assert {"trivial", "C", "D", "flip", "SO2", "O2"} <= set(builtin)
+    assert set(builtin.values()) == {"ginv-lightning"}
+
+
+def test_third_party_group_is_usable(registry):
+    hexagonal = registry.resolve("Hex")
+    assert hexagonal.order == 6
+    entry = next(e for e in registry.entries() if e.name == "Hex")
+    assert (entry.distribution, entry.version) == ("ginv-test-extra", "1.2.3")
+
+
+def test_broken_plugin_is_reported_and_others_still_work(registry):
+    broken = next(e for e in registry.entries() if e.name == "Broken")
+    assert broken.error == (
+        "ImportError: ginv_test_broken needs the package 'not-installed-anywhere'"
+    )
+    with pytest.raises(BrokenGroupPluginError, match="not-installed-anywhere"):
+        registry.resolve("Broken")
+    assert registry.resolve("C4").order == 4
+    assert registry.resolve("Hex").order == 6
+
+
+def test_two_distributions_registering_one_name_is_an_error_naming_both(registry):
+    with pytest.raises(DuplicateGroupError) as info:
+        registry.resolve("Twin")
+    assert "ginv-test-extra 1.2.3" in str(info.value)
+    assert "ginv-test-twin 0.0.1" in str(info.value)
+
+
+def test_groups_list_cli_shows_every_plugin_and_its_status(plugin_site):
+    result = run_ginv("groups", "list", extra_path=plugin_site)
+    assert result.returncode == 0, result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
+    assert "ginv-lightning" in lines["C<n>"] and "loaded" in lines["C<n>"]
+    assert lines["SO2"].split()[1] == "continuous"
+    assert "ginv-test-extra" in lines["Hex"] and "1.2.3" in lines["Hex"]
+    assert "broken: ImportError: ginv_test_broken needs" in lines["Broken"]
+    twins = [line for line in result.stdout.splitlines() if line.startswith("Twin")]
+    assert len(twins) == 2 and all("conflict" in line for line in twins)
+
+
+def test_using_a_broken_group_from_the_cli_gives_its_message(plugin_site):
+    result = run_ginv("groups", "show", "Broken", extra_path=plugin_site)
+    assert result.returncode == 2
+    assert "not-installed-anywhere" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_groups_show_reports_exactness_per_element():
+    result = run_ginv("groups", "show", "C8")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": exact") == 4
+    assert result.stdout.count(": interpolated") == 4
+    assert "gspace: C8_on_R2" in result.stdout
+
+
+def test_listing_imports_no_heavy_code(plugin_site):
+    code = (
+        "import sys, json\n"
+        "from ginv_lightning.commands.groups import format_listing\n"
+        "from ginv_lightning.symmetry import default_registry\n"
+        "format_listing(default_registry())\n"
+        "print(json.dumps(sorted(m for m in ('torch', 'escnn', 'lightning') if m in sys.modules)))\n"
+    )
+    env_path = str(plugin_site)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": env_path, "PATH": ""},
+        check=True,
+    )
+    assert json.loads(result.stdout) == []
+
+
+def test_help_is_fast_and_lists_commands():
+    result = run_ginv("--help")
+    assert result.returncode == 0
+    for command in ("fit", "groups", "sample"):
+        assert command in result.stdout
