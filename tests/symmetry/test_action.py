@@ -62,7 +62,7 @@ def test_interpolated_groups_obey_the_group_law_on_smooth_images(spec):
             assert (composed - symmetry.act(g @ h, x)).abs().max() / scale < 0.05
 
 
-@pytest.mark.parametrize("spec", EXACT_GROUPS + ["C8"])
+@pytest.mark.parametrize("spec", [*EXACT_GROUPS, "C8"])
 def test_action_matches_escnn_transform_for_exact_elements(spec):
     symmetry = resolve_group(spec)
     field = enn.FieldType(symmetry.gspace, [symmetry.gspace.trivial_repr] * 2)

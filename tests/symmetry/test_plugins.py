@@ -102,7 +102,8 @@ def test_listing_imports_no_heavy_code(plugin_site):
         "from ginv_lightning.commands.groups import format_listing\n"
         "from ginv_lightning.symmetry import default_registry\n"
         "format_listing(default_registry())\n"
-        "print(json.dumps(sorted(m for m in ('torch', 'escnn', 'lightning') if m in sys.modules)))\n"
+        "heavy = ('torch', 'escnn', 'lightning')\n"
+        "print(json.dumps(sorted(m for m in heavy if m in sys.modules)))\n"
     )
     env_path = str(plugin_site)
     result = subprocess.run(
