@@ -36,7 +36,7 @@ class GinvCLI(LightningCLI):
 
     def add_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
         parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
-        parser.set_defaults({"checkpoint.save_last": True, "checkpoint.filename": "step{step:07d}"})
+        parser.set_defaults({"checkpoint.save_last": True, "checkpoint.filename": "{step:07d}"})
         parser.add_lightning_class_args(SampleGrid, "samples")
         for name in ("image_size", "channels", "grid_dims"):
             parser.link_arguments(f"data.{name}", f"model.{name}", apply_on="instantiate")

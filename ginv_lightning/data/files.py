@@ -28,13 +28,13 @@ class ImageFiles(ImageDataModule):
     def __init__(self, path: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.path = Path(path)
-        if not self.path.exists():  # fail at configuration time, before any training
+
+    def load_images(self) -> Tensor:
+        if not self.path.exists():
             raise DataError(
                 f"data.path {str(self.path)!r} does not exist; give a folder of images "
                 f"({', '.join(IMAGE_SUFFIXES)}) or an .npz file"
             )
-
-    def load_images(self) -> Tensor:
         if self.path.is_dir():
             images = self._read_folder()
         elif self.path.suffix == ".npz":

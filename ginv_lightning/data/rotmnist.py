@@ -52,7 +52,6 @@ class RotMNIST(ImageDataModule):
         if self.channels != 1:
             raise ConfigError("RotMNIST images are grey: data.channels must be 1")
         self.data_dir = Path(data_dir)
-        self._files()  # fail at configuration time, before any training
 
     def _files(self) -> tuple[Path, Path]:
         if not self.data_dir.is_dir():

@@ -185,11 +185,14 @@ class GAN(LightningModule):
             )
 
     def _check_finite(self, what: str, value: Tensor) -> None:
-        if not torch.isfinite(value).all():
-            raise NonFiniteLossError(
-                f"{what} became {value.item()} at global step {self.global_step} "
-                f"(epoch {self.current_epoch}); training stopped, earlier checkpoints are kept"
-            )
+        if torch.isfinite(value).all():
+            return
+        checkpoint = getattr(self.trainer.checkpoint_callback, "last_model_path", "")
+        kept = f"the last checkpoint, {checkpoint}, is kept" if checkpoint else "no checkpoint yet"
+        raise NonFiniteLossError(
+            f"{what} became {value.item()} at global step {self.global_step} "
+            f"(epoch {self.current_epoch}); training stopped and {kept}"
+        )
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``n`` images from the EMA generator, in [-1, 1]."""

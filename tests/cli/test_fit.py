@@ -1,0 +1,93 @@
+"""`ginv fit` end to end through the real console script, one short run per config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+import yaml
+from PIL import Image
+
+from tests.conftest import REPO, run_ginv
+
+CONFIGS = sorted(p.name for p in (REPO / "configs").glob("rotdigits_*.yaml"))
+QUICK = [
+    "--trainer.max_steps", "6",
+    "--trainer.enable_progress_bar", "false",
+    "--trainer.logger", "false",
+    "--data.init_args.num_train", "128",
+    "--data.init_args.batch_size", "32",
+    "--samples.every_n_steps", "4",
+    "--checkpoint.every_n_train_steps", "2",
+]  # fmt: skip
+
+
+def quick_fit(config: str, root: Path, *extra: str):
+    return run_ginv(
+        "fit", "--config", f"configs/{config}", "--trainer.default_root_dir", str(root),
+        *QUICK, *extra,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def trained(tmp_path_factory) -> Path:
+    """A few steps of the main job; its checkpoint directory."""
+    root = tmp_path_factory.mktemp("main-job")
+    result = quick_fit("rotdigits_c4.yaml", root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", [c for c in CONFIGS if c != "rotdigits_c4.yaml"])
+def test_every_config_trains_a_few_steps(config, tmp_path):
+    result = quick_fit(config, tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert list(tmp_path.rglob("last.ckpt"))
+    assert list(tmp_path.rglob("samples/step_*.png"))
+
+
+def test_main_job_writes_checkpoints_and_sample_grids(trained):
+    checkpoints = sorted(p.name for p in trained.rglob("*.ckpt"))
+    assert "last.ckpt" in checkpoints and "step=0000006.ckpt" in checkpoints
+    grids = sorted(trained.rglob("samples/step_*.png"))
+    assert [g.name for g in grids] == ["step_0000004.png", "step_0000006.png"]
+    with Image.open(grids[-1]) as grid:
+        assert grid.size == (8 * 24 + 9 * 2, 8 * 24 + 9 * 2)  # 64 images of 24 px, 2-px padding
+
+
+def test_checkpoints_load_weights_only_and_hold_no_cached_filters(trained):
+    checkpoint = torch.load(next(trained.rglob("last.ckpt")), weights_only=True)
+    keys = checkpoint["state_dict"].keys()
+    assert any(k.startswith("ema.") for k in keys)
+    assert not [k for k in keys if k.endswith((".filter", ".expanded_bias"))]
+
+
+def test_sample_command_writes_a_grid_from_the_exported_generator(trained, tmp_path):
+    out = tmp_path / "grid.png"
+    result = run_ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "16",
+                      "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    with Image.open(out) as grid:
+        assert grid.size == (4 * 24 + 5 * 2, 4 * 24 + 5 * 2)
+
+
+def test_sample_command_reports_a_missing_or_foreign_checkpoint(tmp_path):
+    missing = run_ginv("sample", "--ckpt", str(tmp_path / "none.ckpt"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    foreign = tmp_path / "foreign.ckpt"
+    foreign.write_bytes(b"garbage")
+    result = run_ginv("sample", "--ckpt", str(foreign))
+    assert result.returncode == 2 and "cannot read checkpoint" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("config", ["rotdigits_c4.yaml", "rotdigits_symmetrized.yaml"])
+def test_print_config_shows_the_resolved_configuration(config):
+    result = run_ginv("fit", "--config", f"configs/{config}", "--print_config")
+    assert result.returncode == 0, result.stderr[-3000:]
+    printed = yaml.safe_load(result.stdout)
+    assert printed["model"]["group"] == "C4"
+    assert printed["model"]["generator"]["class_path"].startswith("ginv_lightning.nn.")
+    assert printed["data"]["class_path"] == "ginv_lightning.data.RotDigits"

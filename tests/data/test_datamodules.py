@@ -1,0 +1,137 @@
+"""Data modules: seeded splits, subsampling without replacement, readers and their errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ginv_lightning.data import ImageFiles, RotDigits, RotMNIST
+from ginv_lightning.data.rotdigits import rotated_digits
+from ginv_lightning.data.splits import split_indices, subsample
+from ginv_lightning.errors import ConfigError, DataError
+
+
+def test_rotdigits_split_sizes_cover_all_1797_digits():
+    data = RotDigits(image_size=16)
+    sizes = {part: len(data.images(part)) for part in ("train", "val", "test")}
+    assert sizes == {"train": 1257, "val": 270, "test": 270}
+    assert data.images("train").shape[1:] == (1, 16, 16)
+    assert data.images("train").min() >= -1 and data.images("train").max() <= 1
+
+
+def test_splits_are_disjoint_and_seeded():
+    first = split_indices(1000, 0.1, 0.2, seed=3)
+    again = split_indices(1000, 0.1, 0.2, seed=3)
+    other = split_indices(1000, 0.1, 0.2, seed=4)
+    assert torch.equal(first.train, again.train)
+    assert not torch.equal(first.train, other.train)
+    together = torch.cat([first.train, first.val, first.test])
+    assert sorted(together.tolist()) == list(range(1000))
+
+
+def test_subsampling_is_reproducible_and_without_replacement():
+    indices = torch.arange(100, 200)
+    chosen = subsample(indices, num_train=40, fraction=None, seed=1)
+    assert len(set(chosen.tolist())) == 40
+    assert set(chosen.tolist()) <= set(indices.tolist())
+    assert torch.equal(chosen, subsample(indices, 40, None, seed=1))
+    assert not torch.equal(chosen, subsample(indices, 40, None, seed=2))
+    assert len(subsample(indices, None, 0.25, seed=1)) == 25
+
+
+def test_subsampled_data_module_keeps_the_same_images_across_runs():
+    a = RotDigits(image_size=16, num_train=100, seed=5).images("train")
+    b = RotDigits(image_size=16, num_train=100, seed=5).images("train")
+    assert torch.equal(a, b)
+    assert len(torch.unique(a.flatten(1), dim=0)) == 100
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"num_train": 0}, "num_train must be between 1 and the 1257"),
+        ({"num_train": 5000}, "num_train must be between 1 and the 1257"),
+        ({"fraction": 1.5}, r"fraction must be in \(0, 1\]"),
+        ({"num_train": 10, "fraction": 0.5}, "not both"),
+        ({"val_fraction": 0.6, "test_fraction": 0.5}, "must be < 1"),
+    ],
+)
+def test_bad_subsampling_settings_are_refused(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        RotDigits(image_size=16, **kwargs).setup()
+
+
+def test_rotation_angles_are_seeded_and_uniform():
+    _, labels, angles = rotated_digits(16, seed=0)
+    _, _, same = rotated_digits(16, seed=0)
+    _, _, other = rotated_digits(16, seed=1)
+    assert torch.equal(angles, same) and not torch.equal(angles, other)
+    assert len(labels) == len(angles) == 1797
+    histogram = torch.histc(angles, bins=4, min=0, max=2 * np.pi)
+    assert (histogram - 1797 / 4).abs().max() < 80
+
+
+def test_image_folder_reads_grey_and_rgb(tmp_path):
+    for i in range(10):
+        pixels = np.full((20, 20, 3), 25 * i, dtype=np.uint8)
+        Image.fromarray(pixels).save(tmp_path / f"img{i}.png")
+    grey = ImageFiles(str(tmp_path), image_size=8, channels=1, val_fraction=0.2, test_fraction=0.2)
+    assert grey.images("train").shape == (6, 1, 8, 8)
+    rgb = ImageFiles(str(tmp_path), image_size=8, channels=3, val_fraction=0.2, test_fraction=0.2)
+    assert rgb.images("val").shape == (2, 3, 8, 8)
+
+
+def test_npz_arrays_in_any_channel_layout(tmp_path):
+    path = tmp_path / "faces.npz"
+    np.savez(path, images=np.random.default_rng(0).integers(0, 256, (12, 10, 10, 3)))
+    data = ImageFiles(str(path), image_size=8, channels=3, val_fraction=0.25, test_fraction=0.25)
+    assert data.images("train").shape == (6, 3, 8, 8)
+    assert data.images("train").abs().max() <= 1
+
+
+def test_corrupt_image_file_is_named(tmp_path):
+    Image.fromarray(np.zeros((8, 8), dtype=np.uint8)).save(tmp_path / "good.png")
+    (tmp_path / "broken.png").write_bytes(b"not a png at all")
+    with pytest.raises(DataError, match=r"cannot read image file .*broken\.png"):
+        ImageFiles(str(tmp_path), image_size=8).setup()
+
+
+def test_missing_folder_is_reported(tmp_path):
+    with pytest.raises(DataError, match=r"does not exist; give a folder of images"):
+        ImageFiles(str(tmp_path / "nowhere")).setup()
+
+
+def _write_amat(path, n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    pixels = rng.random((n, 784)).round(3)
+    rows = np.concatenate([pixels, rng.integers(0, 10, (n, 1))], axis=1)
+    np.savetxt(path, rows, fmt="%.3f")
+    return pixels
+
+
+def test_rotmnist_reads_the_standard_files(tmp_path):
+    train = _write_amat(tmp_path / "mnist_all_rotation_normalized_float_train_valid.amat", 60, 0)
+    _write_amat(tmp_path / "mnist_all_rotation_normalized_float_test.amat", 20, 1)
+    data = RotMNIST(str(tmp_path), val_fraction=0.25)
+    assert len(data.images("train")) == 45 and len(data.images("val")) == 15
+    assert data.images("test").shape == (20, 1, 28, 28)
+    first = torch.from_numpy(train.astype(np.float32)).view(-1, 1, 28, 28) * 2 - 1
+    everything = torch.cat([data.images("train"), data.images("val")])
+    assert any(torch.allclose(first[0], image) for image in everything)
+
+
+def test_rotmnist_missing_files_say_which_and_where_from(tmp_path):
+    _write_amat(tmp_path / "mnist_all_rotation_normalized_float_train_valid.amat", 5, 0)
+    with pytest.raises(DataError) as info:
+        RotMNIST(str(tmp_path)).setup()
+    message = str(info.value)
+    assert "mnist_all_rotation_normalized_float_test.amat" in message
+    assert ": mnist_all_rotation_normalized_float_test.amat. They come from" in message
+    assert "mnist_rotation_new.zip" in message
+
+
+def test_rotmnist_missing_directory(tmp_path):
+    with pytest.raises(DataError, match="is not a directory"):
+        RotMNIST(str(tmp_path / "absent")).setup()
