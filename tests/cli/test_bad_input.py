@@ -75,7 +75,8 @@ def test_rotmnist_without_its_files(tmp_path):
 @pytest.mark.slow
 def test_non_finite_loss_stops_with_step_and_loss_and_keeps_the_last_finite_checkpoint(tmp_path):
     result = run_ginv(
-        "fit", "--config", "configs/rotdigits_cnn.yaml", "--trainer.default_root_dir", str(tmp_path),
+        "fit", "--config", "configs/rotdigits_cnn.yaml",
+        "--trainer.default_root_dir", str(tmp_path),
         "--trainer.logger", "false", "--trainer.enable_progress_bar", "false",
         "--trainer.max_steps", "200", "--checkpoint.every_n_train_steps", "2",
         "--model.loss", "ginv_lightning.gan.losses.Wasserstein", "--model.penalty", "null",
