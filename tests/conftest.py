@@ -29,10 +29,14 @@ def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def run_ginv(
-    *args: str, extra_path: Path | None = None, timeout: float = 600, cwd: Path | None = None
+    *args: str,
+    extra_path: Path | None = None,
+    timeout: float = 600,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed ``ginv`` console script in a subprocess and capture its output."""
-    env = dict(os.environ)
+    env = {**os.environ, **(env or {})}
     if extra_path is not None:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(extra_path), env.get("PYTHONPATH")]))
     env.setdefault("WANDB_MODE", "offline")

@@ -5,21 +5,40 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from lightning.pytorch import LightningDataModule, Trainer
+import yaml
+from lightning.pytorch import LightningDataModule, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
-from lightning.pytorch.cli import LightningArgumentParser, LightningCLI
+from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 
+from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.checkpoint_io import AtomicCheckpointIO
 from ginv_lightning.gan.module import GAN
+
+
+class LoggedConfig(SaveConfigCallback):
+    """Save ``config.yaml`` in the run directory and log the whole config to every logger.
+
+    Lightning logs the model's arguments by itself; this adds the data,
+    trainer and callback settings, so a W&B run records everything needed to
+    reproduce it. Runs on rank 0 only.
+    """
+
+    def save_config(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
+        config = yaml.safe_load(self.parser.dump(self.config, skip_none=False))
+        config.pop("config", None)
+        for logger in trainer.loggers:
+            logger.log_hyperparams({"config": config})
 
 
 class GinvCLI(LightningCLI):
     """LightningCLI for :class:`GAN` and any LightningDataModule.
 
     The data module's image size, channels and grid dimension are linked into
-    the model, checkpointing and sample grids are always on (configure them
-    under ``checkpoint:`` and ``samples:``), and checkpoints are written atomically.
+    the model; checkpointing, sample grids and generative metrics are always on
+    (configure them under ``checkpoint:``, ``samples:`` and ``metrics:``); runs log
+    to a CSV file and to an offline W&B run under ``runs/``; checkpoints are
+    written atomically.
     """
 
     def __init__(self, args: Sequence[str] | None = None, **kwargs: Any) -> None:
@@ -28,7 +47,9 @@ class GinvCLI(LightningCLI):
             LightningDataModule,
             subclass_mode_data=True,
             auto_configure_optimizers=False,
+            save_config_callback=LoggedConfig,
             save_config_kwargs={"overwrite": True},
+            trainer_defaults={"logger": default_loggers(), "default_root_dir": "runs"},
             parser_kwargs={"prog": "ginv", "default_env": False},
             args=args,
             **kwargs,
@@ -38,12 +59,32 @@ class GinvCLI(LightningCLI):
         parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
         parser.set_defaults({"checkpoint.save_last": True, "checkpoint.filename": "{step:07d}"})
         parser.add_lightning_class_args(SampleGrid, "samples")
+        parser.add_lightning_class_args(GenerativeMetrics, "metrics")
         for name in ("image_size", "channels", "grid_dims"):
             parser.link_arguments(f"data.{name}", f"model.{name}", apply_on="instantiate")
 
     def instantiate_trainer(self, **kwargs: Any) -> Trainer:
         kwargs.setdefault("plugins", [AtomicCheckpointIO()])
         return super().instantiate_trainer(**kwargs)
+
+    def _instantiate_trainer(self, config: dict[str, Any], callbacks: list[Any]) -> Trainer:
+        if config.get("enable_checkpointing") is False:  # the always-on callback must yield
+            callbacks = [c for c in callbacks if not isinstance(c, ModelCheckpoint)]
+        return super()._instantiate_trainer(config, callbacks)
+
+
+def default_loggers() -> list[dict[str, Any]]:
+    """A local CSV file first (it fixes the run directory), then W&B, offline unless set up."""
+    return [
+        {
+            "class_path": "lightning.pytorch.loggers.CSVLogger",
+            "init_args": {"save_dir": "runs", "name": "ginv"},
+        },
+        {
+            "class_path": "lightning.pytorch.loggers.WandbLogger",
+            "init_args": {"save_dir": "runs", "project": "ginv-lightning", "offline": True},
+        },
+    ]
 
 
 def run_lightning(args: Sequence[str] | None) -> None:

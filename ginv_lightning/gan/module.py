@@ -171,6 +171,11 @@ class GAN(LightningModule):
         self.ema.update_parameters(self.generator)
         self.log("train/g_loss", loss.detach(), prog_bar=True)
 
+    def validation_step(self, batch: Any, batch_idx: int) -> None:
+        """Scores of real validation images; the generative metrics are a callback's job."""
+        real = batch[0] if isinstance(batch, (list, tuple)) else batch
+        self.log("val/d_real", self.discriminator(real).mean(), sync_dist=True)
+
     def on_train_epoch_end(self) -> None:
         schedulers = self.lr_schedulers()
         if schedulers is None:

@@ -1,0 +1,1 @@
+"""Sample-quality metrics: FID/KID on chosen features, digit scores, invariance diagnostics."""

@@ -1,0 +1,86 @@
+"""Choosing the feature network that FID and KID are computed on."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from ginv_lightning.errors import ConfigError
+from ginv_lightning.metrics.digit_classifier import load_digit_classifier, shipped_weights
+
+
+class DigitFeatures(nn.Module):
+    """The shipped digit classifier's 64-d features; ``classify`` gives its class probabilities."""
+
+    num_features = 64
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.classifier = load_digit_classifier()
+        self.classifier.requires_grad_(False)
+
+    def forward(self, images: Tensor) -> Tensor:
+        return self.classifier.features(images)
+
+    def classify(self, images: Tensor) -> Tensor:
+        return self.classifier(images).softmax(-1)
+
+    def train(self, mode: bool = True) -> DigitFeatures:
+        return super().train(False)  # a fixed measuring instrument
+
+
+class UserFeatures(nn.Module):
+    """Any ``nn.Module`` mapping images to (N, d) features, given by class path."""
+
+    def __init__(self, module: nn.Module, num_features: int) -> None:
+        super().__init__()
+        self.module = module.eval().requires_grad_(False)
+        self.num_features = num_features
+
+    def forward(self, images: Tensor) -> Tensor:
+        return self.module(images).reshape(len(images), -1)
+
+
+def build_features(
+    name: str, sample: Tensor, inception_weights: str | None = None
+) -> tuple[nn.Module, str]:
+    """The feature network for ``name`` and an identity for caching its outputs.
+
+    Args:
+        name: ``digits``, ``inception`` or the class path of an ``nn.Module``
+            (built without arguments) returning (N, d) features.
+        sample: a few real images, to size a user module's features.
+        inception_weights: where the Inception weights file is (default: torch hub).
+    """
+    if name == "digits":
+        return DigitFeatures(), f"digits:{_file_digest(shipped_weights())}"
+    if name == "inception":
+        from ginv_lightning.metrics.inception import InceptionFeatures
+
+        return InceptionFeatures(inception_weights), "inception:2015-12-05"
+    module = _import_module_class(name)()
+    with torch.no_grad():
+        width = module.eval()(sample[:2]).reshape(2, -1).shape[1]
+    return UserFeatures(module, width), f"user:{name}"
+
+
+def _import_module_class(path: str) -> type[nn.Module]:
+    module_name, _, class_name = path.rpartition(".")
+    try:
+        cls = getattr(importlib.import_module(module_name), class_name) if module_name else None
+    except (ImportError, AttributeError):
+        cls = None
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        raise ConfigError(
+            f"model.metrics.features: {path!r} is not 'digits', 'inception' or the class path "
+            "of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"
+        )
+    return cls
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]

@@ -1,0 +1,199 @@
+"""FID, KID, digit scores and invariance diagnostics of a GAN, computed during validation.
+
+All distances are torchmetrics' (``FrechetInceptionDistance``,
+``KernelInceptionDistance``) on the features of a chosen network; we only feed
+them features. Under DDP each process adds its shard of the reference images
+and generates its shard of a fixed, seeded noise bank, and every process calls
+``compute`` so that torchmetrics can gather the states: the numbers equal a
+single process's on the same samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torchmetrics import CatMetric, MeanMetric
+from torchmetrics.image.fid import FrechetInceptionDistance
+from torchmetrics.image.kid import KernelInceptionDistance
+
+from ginv_lightning.errors import ConfigError
+from ginv_lightning.metrics.features import DigitFeatures
+from ginv_lightning.metrics.reference import default_cache_dir, reference_features
+from ginv_lightning.symmetry.base import Symmetry
+
+
+@dataclass(frozen=True)
+class MetricsConfig:
+    """The settings of :class:`~ginv_lightning.callbacks.metrics.GenerativeMetrics`."""
+
+    features: str = "digits"
+    num_samples: int = 1000
+    reference: Literal["val", "test"] = "val"
+    kid_subset_size: int = 100
+    kid_subsets: int = 50
+    batch_size: int = 250
+    seed: int = 0
+    orbit_samples: int = 8
+    inception_weights: str | None = None
+    cache_dir: str | None = None
+
+
+class _Features(nn.Module):
+    """Lets torchmetrics take precomputed features as its 'images'."""
+
+    def __init__(self, num_features: int) -> None:
+        super().__init__()
+        self.num_features = num_features
+
+    def forward(self, features: Tensor) -> Tensor:
+        return features
+
+
+class CoarsePixels(nn.Module):
+    """Images average-pooled to a 8x8 (or 4x4x4) grid: features that keep orientation.
+
+    The orbit distance must see where things are, which a feature network
+    trained with rotation augmentation has learnt to ignore.
+    """
+
+    def __init__(self, channels: int, dims: int) -> None:
+        super().__init__()
+        self.side = 8 if dims == 2 else 4
+        self.dims = dims
+        self.num_features = channels * self.side**dims
+
+    def forward(self, images: Tensor) -> Tensor:
+        pool = F.adaptive_avg_pool2d if self.dims == 2 else F.adaptive_avg_pool3d
+        return pool(images, self.side).flatten(1)
+
+
+class SampleQuality(nn.Module):
+    """The metric states of one reference split (torchmetrics objects, synced across ranks)."""
+
+    def __init__(self, config: MetricsConfig, features: nn.Module, feature_id: str) -> None:
+        super().__init__()
+        if config.num_samples < 2:
+            raise ConfigError(f"model.metrics.num_samples must be >= 2, got {config.num_samples}")
+        self.config = config
+        self.features = features
+        self.feature_id = feature_id
+        width = features.num_features
+        self.fid = FrechetInceptionDistance(
+            feature=_Features(width), reset_real_features=False, normalize=True
+        )
+        self.kid = KernelInceptionDistance(
+            feature=_Features(width),
+            reset_real_features=False,
+            subset_size=config.kid_subset_size,
+            subsets=config.kid_subsets,
+            normalize=True,
+        )
+        self.orbit_fid: FrechetInceptionDistance | None = None  # sized at the first images
+        self.discriminator_invariance = MeanMetric()
+        self.confidence = MeanMetric()
+        self.predictions = CatMetric()
+        self.reference_size = 0
+
+    def check_sizes(self, reference_size: int) -> None:
+        smallest = min(reference_size, self.config.num_samples)
+        if self.config.kid_subset_size > smallest:
+            raise ConfigError(
+                f"model.metrics.kid_subset_size ({self.config.kid_subset_size}) exceeds the "
+                f"{smallest} images available on one side (reference {reference_size}, "
+                f"generated {self.config.num_samples}); lower it or generate more"
+            )
+
+    def add_reference(self, images: Tensor, shard: tuple[int, int], device: torch.device) -> None:
+        """Add this process's shard of the real reference images, once per run."""
+        self.check_sizes(len(images))
+        cache = self.config.cache_dir
+        cache_dir = None if cache == "" else Path(cache) if cache else default_cache_dir()
+        feats = reference_features(
+            self.features, self.feature_id, images, shard, self.config.batch_size, device, cache_dir
+        )
+        self.fid.update(feats.to(device), real=True)
+        self.kid.update(feats.to(device), real=True)
+        self.reference_size = len(images)
+
+    @torch.no_grad()
+    def add_discriminator_invariance(
+        self, discriminator: nn.Module, symmetry: Symmetry, real: Tensor
+    ) -> None:
+        """Largest change of D's score over the group, relative to the score's magnitude."""
+        scores = discriminator(real)
+        generator = torch.Generator().manual_seed(self.config.seed)
+        elements = symmetry.orbit_elements(self.config.orbit_samples, generator)
+        change = torch.stack(
+            [(discriminator(symmetry.act(g, real)) - scores).abs() for g in elements]
+        )
+        self.discriminator_invariance.update(change.amax(0) / (scores.abs().mean() + 1e-8))
+
+    @torch.no_grad()
+    def add_generated(
+        self, sampler: nn.Module, symmetry: Symmetry, shard: tuple[int, int], device: torch.device
+    ) -> None:
+        """Generate this process's shard of the seeded noise bank and add its features."""
+        rank, world = shard
+        bank = sampler.sample_latent(
+            self.config.num_samples, generator=torch.Generator().manual_seed(self.config.seed)
+        )[rank::world]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self.config.seed + rank)
+            for start in range(0, len(bank), self.config.batch_size):
+                images = sampler(bank[start : start + self.config.batch_size].to(device))
+                moved = symmetry.act_each(symmetry.sample(len(images)), images)
+                feats = self.features(images).double()
+                self.fid.update(feats, real=False)
+                self.kid.update(feats, real=False)
+                self._add_orbit(images, moved)
+                if isinstance(self.features, DigitFeatures):
+                    probabilities = self.features.classify(images)
+                    self.confidence.update(probabilities.amax(-1))
+                    self.predictions.update(probabilities.argmax(-1).float())
+
+    def _add_orbit(self, images: Tensor, moved: Tensor) -> None:
+        if self.orbit_fid is None:
+            pixels = CoarsePixels(images.shape[1], images.dim() - 2)
+            self.orbit_pixels = pixels
+            fid = FrechetInceptionDistance(feature=_Features(pixels.num_features), normalize=True)
+            self.orbit_fid = fid.to(images.device)
+        self.orbit_fid.update(self.orbit_pixels(images).double(), real=True)
+        self.orbit_fid.update(self.orbit_pixels(moved).double(), real=False)
+
+    def compute(self) -> dict[str, Any]:
+        """Every metric, synced across processes; call on every rank."""
+        results: dict[str, Any] = {}
+        if self.orbit_fid is not None:
+            results["fid_orbit"] = self.orbit_fid.compute()
+        if self.reference_size:
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.config.seed)  # KID's random subsets
+                kid_mean, kid_std = self.kid.compute()
+            results.update(
+                fid=self.fid.compute(),
+                kid=kid_mean,
+                kid_std=kid_std,
+                samples_generated=float(self.config.num_samples),
+                samples_reference=float(self.reference_size),
+            )
+        if self.discriminator_invariance.update_count:
+            results["d_invariance"] = self.discriminator_invariance.compute()
+        if self.confidence.update_count:
+            classes = self.predictions.compute().long()
+            histogram = torch.bincount(classes, minlength=10).double() / len(classes)
+            entropy = -(histogram[histogram > 0] * histogram[histogram > 0].log()).sum()
+            results["digit_confidence"] = self.confidence.compute()
+            results["digit_class_entropy"] = entropy
+        return results
+
+    def reset_generated(self) -> None:
+        """Forget generated samples (the reference features stay)."""
+        for metric in (self.fid, self.kid, self.orbit_fid, self.discriminator_invariance,
+                       self.confidence, self.predictions):  # fmt: skip
+            if metric is not None:
+                metric.reset()

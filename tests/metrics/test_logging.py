@@ -1,0 +1,97 @@
+"""A short real `ginv fit` logs metrics to an offline W&B run and a CSV file; both read back."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_ginv
+from tests.wandb_records import config, history
+
+METRIC_KEYS = {
+    "val/fid", "val/kid", "val/kid_std", "val/fid_orbit", "val/d_invariance",
+    "val/digit_confidence", "val/digit_class_entropy",
+    "val/samples_generated", "val/samples_reference",
+}  # fmt: skip
+
+
+def short_run(workdir: Path, *extra: str):
+    return run_ginv(
+        "fit", "--config", str(Path.cwd() / "configs/rotdigits_c4.yaml"),
+        "--trainer.max_epochs", "2", "--trainer.check_val_every_n_epoch", "1",
+        "--trainer.enable_progress_bar", "false", "--data.init_args.num_train", "256",
+        "--metrics.num_samples", "300", "--metrics.cache_dir", str(workdir / "cache"),
+        *extra, cwd=workdir,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def logged_run(tmp_path_factory) -> Path:
+    workdir = tmp_path_factory.mktemp("logged-run")
+    result = short_run(workdir)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return workdir
+
+
+def test_offline_wandb_run_holds_metrics_config_and_sample_grids(logged_run):
+    run_file = next((logged_run / "runs" / "wandb").glob("offline-run-*/run-*.wandb"))
+    rows = history(run_file)
+    logged = {key for row in rows for key in row}
+    assert logged >= METRIC_KEYS
+    evaluations = [row for row in rows if "val/fid" in row]
+    assert len(evaluations) == 2
+    assert all(row["val/samples_generated"] == 300 for row in evaluations)
+    assert all(row["val/samples_reference"] == 270 for row in evaluations)
+    assert any(row.get("samples/_type") == "images/separated" for row in rows)
+    settings = config(run_file)
+    assert settings["group"] == "C4"
+    assert settings["config"]["data"]["class_path"] == "ginv_lightning.data.RotDigits"
+    assert settings["config"]["metrics"]["num_samples"] == 300
+
+
+def test_csv_file_holds_the_same_metrics(logged_run):
+    metrics_file = next((logged_run / "runs").rglob("metrics.csv"))
+    with open(metrics_file) as handle:
+        rows = list(csv.DictReader(handle))
+    assert set(rows[0]) >= METRIC_KEYS
+    values = [float(r["val/fid"]) for r in rows if r["val/fid"]]
+    assert len(values) == 2 and all(v > 0 for v in values)
+
+
+def test_reference_features_are_cached_by_content_and_reused(logged_run, tmp_path):
+    cached = sorted((logged_run / "cache").glob("*.pt"))
+    assert len(cached) == 1
+    before = cached[0].stat().st_mtime_ns
+    rerun = short_run(logged_run, "--trainer.max_epochs", "1")
+    assert rerun.returncode == 0, rerun.stderr[-3000:]
+    assert sorted((logged_run / "cache").glob("*.pt")) == cached
+    assert cached[0].stat().st_mtime_ns == before
+    other = short_run(logged_run, "--trainer.max_epochs", "1", "--data.init_args.seed", "1")
+    assert other.returncode == 0, other.stderr[-3000:]
+    assert len(list((logged_run / "cache").glob("*.pt"))) == 2  # another split: new key
+
+
+def test_the_same_seed_reproduces_the_metrics(logged_run, tmp_path):
+    again = short_run(tmp_path)
+    assert again.returncode == 0, again.stderr[-3000:]
+
+    def fids(root: Path) -> list[str]:
+        with open(next((root / "runs").rglob("metrics.csv"))) as handle:
+            return [r["val/fid"] for r in csv.DictReader(handle) if r["val/fid"]]
+
+    assert fids(tmp_path) == fids(logged_run)
+
+
+def test_missing_inception_weights_fail_at_start_up_naming_file_and_path(tmp_path):
+    result = run_ginv(
+        "fit", "--config", str(Path.cwd() / "configs/rotdigits_c4.yaml"),
+        "--metrics.features", "inception", "--trainer.max_epochs", "1",
+        "--trainer.logger", "false", cwd=tmp_path, env={"TORCH_HOME": str(tmp_path / "torch")},
+    )  # fmt: skip
+    assert result.returncode == 2
+    expected = tmp_path / "torch/hub/checkpoints/weights-inception-2015-12-05-6726825d.pth"
+    assert f"are not at {expected}" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Epoch 0" not in result.stderr + result.stdout
