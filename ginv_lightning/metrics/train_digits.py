@@ -1,4 +1,6 @@
-"""Reproduce the shipped digit-classifier weights: ``python -m ginv_lightning.metrics.train_digits``.
+"""Reproduce the shipped digit-classifier weights.
+
+Run ``python -m ginv_lightning.metrics.train_digits``.
 
 Trains on the RotDigits training split (seed 0) with a fresh random rotation,
 scale and shift of every digit at every epoch, then reports accuracy on the
