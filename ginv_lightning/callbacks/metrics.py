@@ -22,7 +22,7 @@ class GenerativeMetrics(Callback):
     images moved by random group elements, on 8x8 average-pooled pixels (features
     that keep orientation; near zero when the generated law is invariant);
     ``val/d_invariance``, the discriminator's largest relative score change over
-    the group on real validation images; with ``digits`` features also
+    the group on real validation images (summed changes over summed magnitudes); with ``digits`` features also
     ``val/digit_confidence`` (mean top class probability) and
     ``val/digit_class_entropy`` (entropy of the predicted class histogram; ln 10
     = 2.30 when all digits are equally frequent). Reference features are computed
@@ -102,8 +102,8 @@ class GenerativeMetrics(Callback):
             quality.add_generated(sampler, pl_module.symmetry, shard, pl_module.device)
         results = quality.compute()  # on every rank: torchmetrics gathers the states
         quality.reset_generated()
-        for name, value in results.items():
-            pl_module.log(f"val/{name}", _scalar(value), sync_dist=False)
+        for name, value in results.items():  # equal on every rank; the mean keeps it so
+            pl_module.log(f"val/{name}", _scalar(value), sync_dist=True)
 
 
 def _reference_images(trainer: Trainer, part: str) -> Tensor:

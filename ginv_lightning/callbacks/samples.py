@@ -48,6 +48,12 @@ class SampleGrid(Callback):
         self.seed = seed
         self._noise: Tensor | None = None
         self._last_step = -1
+        self._directory: Path | None = None
+
+    def setup(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
+        # trainer.log_dir is a collective call under DDP: resolve it on every rank here,
+        # not inside the rank-zero-only writer.
+        self._directory = Path(trainer.log_dir or trainer.default_root_dir) / "samples"
 
     def on_train_batch_end(self, trainer: Trainer, pl_module: LightningModule, *_: Any) -> None:
         step = trainer.global_step
@@ -72,13 +78,8 @@ class SampleGrid(Callback):
             self._noise = sampler.sample_latent(self.n, generator=generator)
         with evaluating(sampler):
             images = sampler(self._noise.to(pl_module.device))
-        path = save_grid(
-            images, Path(_log_dir(trainer)) / "samples" / f"step_{self._last_step:07d}.png"
-        )
+        assert self._directory is not None
+        path = save_grid(images, self._directory / f"step_{self._last_step:07d}.png")
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)
-
-
-def _log_dir(trainer: Trainer) -> str:
-    return trainer.log_dir or trainer.default_root_dir

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,10 +10,13 @@ import yaml
 from lightning.pytorch import LightningDataModule, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
+from lightning.pytorch.strategies import DDPStrategy
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.callbacks.run_identity import RunIdentity
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.checkpoint_io import AtomicCheckpointIO
+from ginv_lightning.commands.resume import resume_last
 from ginv_lightning.gan.module import GAN
 
 
@@ -67,18 +71,27 @@ class GinvCLI(LightningCLI):
         kwargs.setdefault("plugins", [AtomicCheckpointIO()])
         return super().instantiate_trainer(**kwargs)
 
+    def before_instantiate_classes(self) -> None:
+        if self.subcommand == "fit" and self.config.fit.get("ckpt_path") == "last":
+            found = resume_last(self.config.fit)
+            if found is not None:
+                print(f"ginv: resuming from {found}", file=sys.stderr)
+
     def _instantiate_trainer(self, config: dict[str, Any], callbacks: list[Any]) -> Trainer:
         if config.get("enable_checkpointing") is False:  # the always-on callback must yield
             callbacks = [c for c in callbacks if not isinstance(c, ModelCheckpoint)]
-        return super()._instantiate_trainer(config, callbacks)
+        if config.get("strategy") == "ddp":
+            # Each GAN step leaves one network without gradients; DDP must expect that.
+            config["strategy"] = DDPStrategy(find_unused_parameters=True)
+        return super()._instantiate_trainer(config, [*callbacks, RunIdentity()])
 
 
 def default_loggers() -> list[dict[str, Any]]:
     """A local CSV file first (it fixes the run directory), then W&B, offline unless set up."""
     return [
         {
-            "class_path": "lightning.pytorch.loggers.CSVLogger",
-            "init_args": {"save_dir": "runs", "name": "ginv"},
+            "class_path": "ginv_lightning.loggers.ResumableCSVLogger",
+            "init_args": {"save_dir": "runs", "name": "ginv", "flush_logs_every_n_steps": 20},
         },
         {
             "class_path": "lightning.pytorch.loggers.WandbLogger",

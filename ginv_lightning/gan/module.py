@@ -8,6 +8,7 @@ import torch
 from jsonargparse import lazy_instance
 from lightning.pytorch import LightningModule
 from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
+from lightning.pytorch.strategies import DDPStrategy
 from torch import Tensor
 
 from ginv_lightning.errors import ConfigError, NonFiniteLossError
@@ -109,6 +110,17 @@ class GAN(LightningModule):
         self._optimizer_d = _checked_optimizer("optimizer_d", optimizer_d)
         self._scheduler_g = scheduler_g
         self._scheduler_d = scheduler_d
+
+    def setup(self, stage: str) -> None:
+        strategy = self.trainer.strategy
+        if isinstance(strategy, DDPStrategy) and not strategy._ddp_kwargs.get(
+            "find_unused_parameters"
+        ):
+            raise ConfigError(
+                "a GAN step leaves one network without gradients, so DDP needs "
+                "find_unused_parameters=True: use trainer.strategy 'ddp' with `ginv fit` "
+                "(it sets this) or 'ddp_find_unused_parameters_true'"
+            )
 
     @property
     def sampler(self) -> Generator:

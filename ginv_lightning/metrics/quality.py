@@ -17,7 +17,7 @@ from typing import Any, Literal
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torchmetrics import CatMetric, MeanMetric
+from torchmetrics import CatMetric, MeanMetric, SumMetric
 from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
@@ -94,7 +94,8 @@ class SampleQuality(nn.Module):
             normalize=True,
         )
         self.orbit_fid: FrechetInceptionDistance | None = None  # sized at the first images
-        self.discriminator_invariance = MeanMetric()
+        self.invariance_change = SumMetric()
+        self.score_magnitude = SumMetric()
         self.confidence = MeanMetric()
         self.predictions = CatMetric()
         self.reference_size = 0
@@ -124,37 +125,52 @@ class SampleQuality(nn.Module):
     def add_discriminator_invariance(
         self, discriminator: nn.Module, symmetry: Symmetry, real: Tensor
     ) -> None:
-        """Largest change of D's score over the group, relative to the score's magnitude."""
+        """Accumulate D's largest score change over the group and the scores' magnitude.
+
+        Their ratio (summed over all images, so independent of batching and ranks)
+        is the logged relative invariance error.
+        """
         scores = discriminator(real)
         generator = torch.Generator().manual_seed(self.config.seed)
         elements = symmetry.orbit_elements(self.config.orbit_samples, generator)
         change = torch.stack(
             [(discriminator(symmetry.act(g, real)) - scores).abs() for g in elements]
         )
-        self.discriminator_invariance.update(change.amax(0) / (scores.abs().mean() + 1e-8))
+        self.invariance_change.update(change.amax(0).sum())
+        self.score_magnitude.update(scores.abs().sum())
 
     @torch.no_grad()
     def add_generated(
         self, sampler: nn.Module, symmetry: Symmetry, shard: tuple[int, int], device: torch.device
     ) -> None:
-        """Generate this process's shard of the seeded noise bank and add its features."""
-        rank, world = shard
+        """Generate this process's share of the seeded noise bank and add its features.
+
+        The bank is cut into batches seeded by their index, and each process takes a
+        contiguous block of batches: any number of processes generates exactly the
+        images (and random group elements) that one process would, in the same order.
+        """
         bank = sampler.sample_latent(
             self.config.num_samples, generator=torch.Generator().manual_seed(self.config.seed)
-        )[rank::world]
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self.config.seed + rank)
-            for start in range(0, len(bank), self.config.batch_size):
-                images = sampler(bank[start : start + self.config.batch_size].to(device))
+        )
+        batches = list(torch.split(bank, self.config.batch_size))
+        mine = torch.tensor_split(torch.arange(len(batches)), shard[1])[shard[0]]
+        self.generated_here = 0
+        features = []
+        for index in mine.tolist():
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(self.config.seed + 1 + index)
+                images = sampler(batches[index].to(device))
                 moved = symmetry.act_each(symmetry.sample(len(images)), images)
-                feats = self.features(images).double()
-                self.fid.update(feats, real=False)
-                self.kid.update(feats, real=False)
-                self._add_orbit(images, moved)
-                if isinstance(self.features, DigitFeatures):
-                    probabilities = self.features.classify(images)
-                    self.confidence.update(probabilities.amax(-1))
-                    self.predictions.update(probabilities.argmax(-1).float())
+            self.generated_here += len(images)
+            features.append(self.features(images).double())
+            self._add_orbit(images, moved)
+            if isinstance(self.features, DigitFeatures):
+                probabilities = self.features.classify(images)
+                self.confidence.update(probabilities.amax(-1))
+                self.predictions.update(probabilities.argmax(-1).float())
+        if features:  # one update per process: KID gathers list states position by position
+            self.fid.update(torch.cat(features), real=False)
+            self.kid.update(torch.cat(features), real=False)
 
     def _add_orbit(self, images: Tensor, moved: Tensor) -> None:
         if self.orbit_fid is None:
@@ -181,8 +197,9 @@ class SampleQuality(nn.Module):
                 samples_generated=float(self.config.num_samples),
                 samples_reference=float(self.reference_size),
             )
-        if self.discriminator_invariance.update_count:
-            results["d_invariance"] = self.discriminator_invariance.compute()
+        if self.score_magnitude.update_count:
+            change, magnitude = self.invariance_change.compute(), self.score_magnitude.compute()
+            results["d_invariance"] = change / (magnitude + 1e-12)
         if self.confidence.update_count:
             classes = self.predictions.compute().long()
             histogram = torch.bincount(classes, minlength=10).double() / len(classes)
@@ -193,7 +210,7 @@ class SampleQuality(nn.Module):
 
     def reset_generated(self) -> None:
         """Forget generated samples (the reference features stay)."""
-        for metric in (self.fid, self.kid, self.orbit_fid, self.discriminator_invariance,
-                       self.confidence, self.predictions):  # fmt: skip
+        for metric in (self.fid, self.kid, self.orbit_fid, self.invariance_change,
+                       self.score_magnitude, self.confidence, self.predictions):  # fmt: skip
             if metric is not None:
                 metric.reset()

@@ -42,9 +42,9 @@ def reference_features(
     device: torch.device,
     cache_dir: Path | None,
 ) -> Tensor:
-    """Features of this process's shard (``images[rank::world]``), from the cache if present."""
+    """Features of this process's contiguous share of ``images``, from the cache if present."""
     rank, world = shard
-    mine = images[rank::world]
+    mine = torch.tensor_split(images, world)[rank]
     if cache_dir is None:
         return extract(features, mine, batch_size, device)
     path = Path(cache_dir) / f"{content_key(images, feature_id, shard)}.pt"

@@ -45,7 +45,7 @@ def discriminator_invariance(discriminator) -> float:
     quality = SampleQuality(MetricsConfig(), DigitFeatures(), "digits")
     real, _, _ = rotated_digits(24, seed=0)
     quality.add_discriminator_invariance(discriminator.eval(), C4, real[:128])
-    return quality.discriminator_invariance.compute().item()
+    return quality.compute()["d_invariance"].item()
 
 
 def test_discriminator_invariance_is_zero_only_for_the_invariant_network():

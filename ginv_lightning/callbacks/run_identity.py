@@ -1,0 +1,27 @@
+"""Records in each checkpoint which log directory and W&B run it belongs to.
+
+``ginv fit --ckpt_path last`` reads this back to continue the same CSV file
+and the same W&B run after a crash, instead of starting new ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lightning.pytorch import Callback, LightningModule, Trainer
+from lightning.pytorch.loggers import CSVLogger, WandbLogger
+
+KEY = "ginv_run"
+
+
+class RunIdentity(Callback):
+    def on_save_checkpoint(
+        self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
+    ) -> None:
+        identity: dict[str, Any] = {}
+        for logger in trainer.loggers:
+            if isinstance(logger, CSVLogger):
+                identity["csv_version"] = logger.version
+            elif isinstance(logger, WandbLogger):
+                identity["wandb_id"] = logger.version
+        checkpoint[KEY] = identity

@@ -1,0 +1,33 @@
+"""A checkpoint write that fails half-way leaves the previous checkpoint intact."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+import torch
+
+from ginv_lightning.checkpoint_io import AtomicCheckpointIO, load_checkpoint
+from ginv_lightning.errors import DataError
+
+
+class ExplodesWhenSaved:
+    def __reduce__(self):
+        raise RuntimeError("disk full (simulated mid-write failure)")
+
+
+def test_failed_save_keeps_the_old_checkpoint_and_leaves_no_temporary(tmp_path):
+    io = AtomicCheckpointIO()
+    path = tmp_path / "last.ckpt"
+    io.save_checkpoint({"global_step": 1, "weights": torch.ones(1000)}, path)
+    with pytest.raises((RuntimeError, pickle.PicklingError)):
+        io.save_checkpoint({"weights": torch.zeros(1000), "bad": ExplodesWhenSaved()}, path)
+    assert io.load_checkpoint(path)["global_step"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["last.ckpt"]
+
+
+def test_loading_refuses_pickled_code(tmp_path):
+    path = tmp_path / "evil.ckpt"
+    torch.save({"callable": print}, path)
+    with pytest.raises(DataError, match="cannot read checkpoint"):
+        load_checkpoint(path)
