@@ -21,8 +21,9 @@ class GenerativeMetrics(Callback):
     ``val/fid_orbit``, the Fréchet distance between generated images and the same
     images moved by random group elements, on 8x8 average-pooled pixels (features
     that keep orientation; near zero when the generated law is invariant);
-    ``val/d_invariance``, the discriminator's largest relative score change over
-    the group on real validation images (summed changes over summed magnitudes); with ``digits`` features also
+    ``val/d_invariance``, the discriminator's largest score change over the group
+    on real validation images, relative to the scores (sums over all images); with
+    ``digits`` features also
     ``val/digit_confidence`` (mean top class probability) and
     ``val/digit_class_entropy`` (entropy of the predicted class histogram; ln 10
     = 2.30 when all digits are equally frequent). Reference features are computed

@@ -120,42 +120,22 @@ def test_two_nodes_started_with_torchrun_train_together(tmp_path):
     torchrun = Path(sys.executable).parent / "torchrun"
     ginv = Path(sys.executable).parent / "ginv"
     env = {**os.environ, "PYTHONPATH": str(REPO), "OMP_NUM_THREADS": "1"}
+    command = [
+        str(torchrun), "--nnodes=2", "--nproc-per-node=1", "--master-addr=127.0.0.1",
+        f"--master-port={port}", str(ginv), "fit", "--config", CONFIG,
+        "--trainer.num_nodes", "2", "--trainer.devices", "1", "--trainer.strategy", "ddp",
+        "--trainer.accelerator", "cpu", "--trainer.max_steps", "8", "--trainer.logger", "false",
+        "--metrics.enabled", "false", *QUIET, *probe(tmp_path / "probe"),
+    ]  # fmt: skip
     nodes = [
         subprocess.Popen(
-            [
-                str(torchrun),
-                "--nnodes=2",
-                "--nproc-per-node=1",
-                f"--node-rank={rank}",
-                "--master-addr=127.0.0.1",
-                f"--master-port={port}",
-                str(ginv),
-                "fit",
-                "--config",
-                CONFIG,
-                "--trainer.num_nodes",
-                "2",
-                "--trainer.devices",
-                "1",
-                "--trainer.strategy",
-                "ddp",
-                "--trainer.accelerator",
-                "cpu",
-                "--trainer.max_steps",
-                "8",
-                "--trainer.logger",
-                "false",
-                "--metrics.enabled",
-                "false",
-                *QUIET,
-                *probe(tmp_path / "probe"),
-            ],
+            [command[0], f"--node-rank={rank}", *command[1:]],
             cwd=tmp_path,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
-        )  # fmt: skip
+        )
         for rank in (0, 1)
     ]
     outputs = [node.communicate(timeout=600)[0] for node in nodes]
