@@ -26,15 +26,16 @@ training (LightningCLI; `ginv fit --help` lists every option):
 ginv's own:
   groups     list and inspect the installed symmetry groups (plugins)
   sample     write a grid of samples from a checkpoint
+  bench      cost of equivariant vs plain models, side by side
 """
 
 
 def _own_commands() -> argparse.ArgumentParser:
-    from ginv_lightning.commands import groups, sample
+    from ginv_lightning.commands import bench, groups, sample
 
     parser = argparse.ArgumentParser(prog="ginv")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (groups, sample):
+    for module in (groups, sample, bench):
         module.add_parser(commands)
     return parser
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Literal
 
 import torch
@@ -26,7 +27,8 @@ class GenerativeMetrics(Callback):
     ``digits`` features also
     ``val/digit_confidence`` (mean top class probability) and
     ``val/digit_class_entropy`` (entropy of the predicted class histogram; ln 10
-    = 2.30 when all digits are equally frequent). Reference features are computed
+    = 2.30 when all digits are equally frequent); ``val/eval_seconds``, the wall
+    time this evaluation took (mean over processes). Reference features are computed
     once per run (and cached on disk by content); generated samples come from the
     EMA generator with a fixed seeded noise bank, so a seed reproduces the numbers.
 
@@ -67,6 +69,7 @@ class GenerativeMetrics(Callback):
         )  # fmt: skip
         self.quality: SampleQuality | None = None
         self._reference_added = False
+        self._seconds = 0.0
 
     def setup(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
         if not self.enabled or self.quality is not None:
@@ -83,15 +86,18 @@ class GenerativeMetrics(Callback):
     ) -> None:
         if self.quality is None:
             return
+        started = time.perf_counter()
         real = batch[0] if isinstance(batch, list | tuple) else batch
         self.quality.to(pl_module.device)
         self.quality.add_discriminator_invariance(pl_module.discriminator, pl_module.symmetry, real)
+        self._seconds += time.perf_counter() - started
 
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.quality is None or trainer.sanity_checking:
             return
         from ginv_lightning.gan.averaging import evaluating
 
+        started = time.perf_counter()
         quality = self.quality.to(pl_module.device)
         shard = (trainer.global_rank, trainer.world_size)
         if not self._reference_added:
@@ -103,6 +109,8 @@ class GenerativeMetrics(Callback):
             quality.add_generated(sampler, pl_module.symmetry, shard, pl_module.device)
         results = quality.compute()  # on every rank: torchmetrics gathers the states
         quality.reset_generated()
+        results["eval_seconds"] = self._seconds + time.perf_counter() - started
+        self._seconds = 0.0
         for name, value in results.items():  # equal on every rank; the mean keeps it so
             pl_module.log(f"val/{name}", _scalar(value), sync_dist=True)
 

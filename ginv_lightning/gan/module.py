@@ -188,6 +188,11 @@ class GAN(LightningModule):
         real = batch[0] if isinstance(batch, (list, tuple)) else batch
         self.log("val/d_real", self.discriminator(real).mean(), sync_dist=True)
 
+    def on_validation_model_train(self) -> None:
+        # Lightning restores modes after validation by setting `training` flags, which
+        # skips escnn's train(): the filters escnn cached in eval mode would stay.
+        self.trainer.model.train()
+
     def on_train_epoch_end(self) -> None:
         schedulers = self.lr_schedulers()
         if schedulers is None:

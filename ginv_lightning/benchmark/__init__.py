@@ -1,0 +1,1 @@
+"""`ginv bench`: training-step, sampling, evaluation and memory costs, side by side."""
