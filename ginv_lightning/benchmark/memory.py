@@ -1,14 +1,17 @@
 """Peak memory of training each case, each in a fresh process so peaks do not mix.
 
-On CUDA the peak is ``torch.cuda.max_memory_allocated``; on the CPU it is the
-growth of the process's peak resident set (``ru_maxrss``) over its size just
-before the first training step, i.e. what training itself adds.
+On CUDA it is ``torch.cuda.max_memory_allocated`` during training. On the CPU a
+thread samples the process's resident set every millisecond while a few
+batches train; the figure is the peak minus the size just before training
+(model, data and libraries already loaded), i.e. what training itself adds.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import resource
+import threading
+import time
 
 import torch
 
@@ -21,26 +24,40 @@ def _resident_mb() -> float:
     return pages * resource.getpagesize() / 2**20
 
 
-def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+class _PeakResident(threading.Thread):
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak = _resident_mb()
+        self.running = threading.Event()
+        self.running.set()  # cleared to stop
+
+    def run(self) -> None:
+        while self.running.is_set():
+            self.peak = max(self.peak, _resident_mb())
+            time.sleep(0.001)
 
 
 def _measure(case: Case, accelerator: str, queue: multiprocessing.Queue) -> None:
-    from ginv_lightning.benchmark.timing import step_times
+    from ginv_lightning.benchmark.cases import build
+    from ginv_lightning.benchmark.timing import case_data, train_batches
 
-    torch.set_num_threads(torch.get_num_threads())
+    module, data = build(case), case_data(case)
     if accelerator == "gpu":
         torch.cuda.reset_peak_memory_stats()
-        step_times(case, batches=5, warmup=1, accelerator=accelerator)
+        train_batches(module, data, batches=5, warmup=1, accelerator=accelerator)
         queue.put(torch.cuda.max_memory_allocated() / 2**20)
         return
     before = _resident_mb()
-    step_times(case, batches=5, warmup=1, accelerator=accelerator)
-    queue.put(max(0.0, _peak_mb() - before))
+    sampler = _PeakResident()
+    sampler.start()
+    train_batches(module, data, batches=5, warmup=1, accelerator=accelerator)
+    sampler.running.clear()
+    sampler.join()
+    queue.put(max(0.0, sampler.peak - before))
 
 
 def training_peak_mb(case: Case, accelerator: str) -> float:
-    """Peak memory (MB) that a few training steps of ``case`` need."""
+    """Memory (MB) that a few training steps of ``case`` add at their peak."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     child = context.Process(target=_measure, args=(case, accelerator, queue))

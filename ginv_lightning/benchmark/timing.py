@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from lightning.pytorch import Callback, Trainer
+from lightning.pytorch import Callback, LightningModule, Trainer
 
 from ginv_lightning.benchmark.cases import Case, build
 from ginv_lightning.data.rotdigits import RotDigits
@@ -46,10 +46,21 @@ def _synchronizer(accelerator: str) -> Callable[[], None]:
     return torch.cuda.synchronize if accelerator == "gpu" else (lambda: None)
 
 
+def case_data(case: Case) -> RotDigits:
+    data = RotDigits(**case.data["init_args"])
+    data.setup()
+    return data
+
+
 def step_times(case: Case, batches: int, warmup: int, accelerator: str) -> list[float]:
     """Seconds per training batch (discriminator step with penalty + generator step)."""
-    module = build(case)
-    data = RotDigits(**{k: v for k, v in case.data["init_args"].items()})
+    return train_batches(build(case), case_data(case), batches, warmup, accelerator)
+
+
+def train_batches(
+    module: LightningModule, data: RotDigits, batches: int, warmup: int, accelerator: str
+) -> list[float]:
+    """Train ``warmup + batches`` batches; the seconds each timed batch took."""
     timer = _BatchTimer(_synchronizer(accelerator))
     steps_per_batch = 1 + 1 / module.n_critic
     trainer = Trainer(

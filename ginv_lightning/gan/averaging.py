@@ -9,14 +9,30 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+RUNNING_STATISTICS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
+
 
 def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
-    """An EMA copy of ``generator`` (weights and batch-norm statistics), frozen for autograd."""
+    """An EMA copy of ``generator``'s weights, frozen for autograd (see :func:`update_ema`)."""
     if not 0 <= decay < 1:
         raise ValueError(f"ema_decay must be in [0, 1), got {decay}")
-    ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=False)
     ema.requires_grad_(False)
     return ema
+
+
+@torch.no_grad()
+def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
+    """Average the weights; copy batch-norm statistics, as StyleGAN2-ADA does.
+
+    Averaging *all* buffers (``use_buffers=True``) would also average escnn's
+    constant sampled bases on every step, for nothing.
+    """
+    ema.update_parameters(generator)
+    targets = dict(ema.module.named_buffers())
+    for name, buffer in generator.named_buffers():
+        if name.rpartition(".")[2] in RUNNING_STATISTICS:
+            targets[name].copy_(buffer)
 
 
 @contextmanager

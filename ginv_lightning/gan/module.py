@@ -13,11 +13,12 @@ from torch import Tensor
 
 from ginv_lightning.errors import ConfigError, NonFiniteLossError
 from ginv_lightning.gan.augment import GroupAugment
-from ginv_lightning.gan.averaging import evaluating, generator_ema
+from ginv_lightning.gan.averaging import evaluating, generator_ema, update_ema
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
 from ginv_lightning.nn.cached_filters import drop_cached_filters
+from ginv_lightning.nn.filter_cache import filters_expanded_once
 from ginv_lightning.nn.shapes import ImageShape
 from ginv_lightning.symmetry import GroupError, resolve_group
 
@@ -151,15 +152,22 @@ class GAN(LightningModule):
         _, opt_d = self.optimizers()
         if self.augmentation is not None:
             real, fake = self.augmentation(real), self.augmentation(fake)
-        scores = self.discriminator(torch.cat([real, fake]))
-        loss = self.loss.discriminator(scores[: len(real)], scores[len(real) :])
-        self._check_finite("discriminator loss", loss)
-        logs = {"train/d_loss": loss.detach()}
-        if self.penalty is not None:
-            penalty = self.penalty(self.discriminator, real, fake)
-            self._check_finite("discriminator penalty", penalty)
-            logs["train/d_penalty"] = penalty.detach()
-            loss = loss + penalty
+        reuse = self.penalty is not None and self.penalty.uses_real_scores
+        if reuse:  # an R1-style penalty differentiates these very scores
+            real = real.detach().requires_grad_(True)
+        with filters_expanded_once(self.discriminator):
+            scores = self.discriminator(torch.cat([real, fake]))
+            real_scores, fake_scores = scores[: len(real)], scores[len(real) :]
+            loss = self.loss.discriminator(real_scores, fake_scores)
+            self._check_finite("discriminator loss", loss)
+            logs = {"train/d_loss": loss.detach()}
+            if self.penalty is not None:
+                penalty = self.penalty(
+                    self.discriminator, real, fake, real_scores if reuse else None
+                )
+                self._check_finite("discriminator penalty", penalty)
+                logs["train/d_penalty"] = penalty.detach()
+                loss = loss + penalty
         opt_d.zero_grad(set_to_none=True)
         self.manual_backward(loss)
         self._clip(opt_d)
@@ -171,8 +179,9 @@ class GAN(LightningModule):
         self.toggle_optimizer(opt_g)
         if self.augmentation is not None:
             real, fake = self.augmentation(real), self.augmentation(fake)
-        fake_scores = self.discriminator(fake)
-        real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
+        with filters_expanded_once(self.discriminator):
+            fake_scores = self.discriminator(fake)
+            real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
         loss = self.loss.generator(real_scores, fake_scores)
         self._check_finite("generator loss", loss)
         opt_g.zero_grad(set_to_none=True)
@@ -180,7 +189,7 @@ class GAN(LightningModule):
         self._clip(opt_g)
         opt_g.step()
         self.untoggle_optimizer(opt_g)
-        self.ema.update_parameters(self.generator)
+        update_ema(self.ema, self.generator)
         self.log("train/g_loss", loss.detach(), prog_bar=True)
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:

@@ -16,16 +16,27 @@ Critic = Callable[[Tensor], Tensor]
 
 
 class Penalty:
-    """A regulariser of the discriminator, added to its loss."""
+    """A regulariser of the discriminator, added to its loss.
 
-    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
+    ``real_scores``, when given, are the discriminator's scores of ``real`` from the
+    loss's own forward pass, taken with ``real.requires_grad``; a penalty on real
+    data can differentiate those instead of running the discriminator again.
+    """
+
+    #: whether the penalty can use the loss's scores of real data (see above)
+    uses_real_scores: bool = False
+
+    def __call__(
+        self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
+    ) -> Tensor:
         raise NotImplementedError
 
 
-def input_gradient_norms(discriminator: Critic, x: Tensor) -> Tensor:
+def input_gradient_norms(discriminator: Critic, x: Tensor, scores: Tensor | None = None) -> Tensor:
     """||grad_x D(x)|| per sample, differentiable with respect to D's parameters."""
-    x = x.detach().requires_grad_(True)
-    scores = discriminator(x)
+    if scores is None or not x.requires_grad:
+        x = x.detach().requires_grad_(True)
+        scores = discriminator(x)
     (grad,) = torch.autograd.grad(scores.sum(), x, create_graph=True)
     return grad.flatten(1).norm(dim=1)
 
@@ -38,8 +49,13 @@ class R1(Penalty):
             raise ValueError(f"gamma must be >= 0, got {gamma}")
         self.gamma = gamma
 
-    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
-        return self.gamma / 2 * input_gradient_norms(discriminator, real).pow(2).mean()
+    uses_real_scores = True
+
+    def __call__(
+        self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
+    ) -> Tensor:
+        norms = input_gradient_norms(discriminator, real, real_scores)
+        return self.gamma / 2 * norms.pow(2).mean()
 
     def __repr__(self) -> str:
         return f"R1(gamma={self.gamma})"
@@ -59,7 +75,9 @@ class GradientPenalty(Penalty):
         self.weight = weight
         self.one_sided = one_sided
 
-    def __call__(self, discriminator: Critic, real: Tensor, fake: Tensor) -> Tensor:
+    def __call__(
+        self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
+    ) -> Tensor:
         shape = (real.shape[0],) + (1,) * (real.dim() - 1)
         t = torch.rand(shape, device=real.device, dtype=real.dtype)
         interpolates = t * real.detach() + (1 - t) * fake.detach()

@@ -139,3 +139,19 @@ def test_gradient_penalty_is_taken_on_interpolates():
     penalty = GradientPenalty(weight=1.0)(critic, real, fake)
     # ||grad|| = 2(1-t) with t ~ U[0,1]: E[(2u - 1)^2] = 1/3 for u ~ U[0,1]
     assert penalty.item() == pytest.approx(1 / 3, abs=0.03)
+
+
+def test_r1_from_the_loss_scores_equals_r1_from_its_own_forward():
+    from ginv_lightning.nn import ImageShape, InvariantDiscriminator
+    from ginv_lightning.symmetry import resolve_group
+
+    torch.manual_seed(0)
+    critic = InvariantDiscriminator(resolve_group("C4"), ImageShape(1, 16), widths=[2, 3, 4])
+    real = torch.randn(6, 1, 16, 16)
+    separate = R1(gamma=0.1)(critic, real, real)
+    (separate_grads,) = torch.autograd.grad(separate, critic.net[0].weights)
+    tracked = real.clone().requires_grad_(True)
+    reused = R1(gamma=0.1)(critic, tracked, real, real_scores=critic(tracked))
+    (reused_grads,) = torch.autograd.grad(reused, critic.net[0].weights)
+    assert torch.allclose(separate, reused, atol=1e-6)
+    assert torch.allclose(separate_grads, reused_grads, atol=1e-6)
