@@ -1,4 +1,4 @@
-"""The EMA generator: averaged weights, copied batch-norm statistics, fresh filters when sampling."""
+"""The EMA generator: averaged weights, copied BN statistics, fresh filters when sampling."""
 
 from __future__ import annotations
 
