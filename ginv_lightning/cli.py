@@ -26,16 +26,17 @@ training (LightningCLI; `ginv fit --help` lists every option):
 ginv's own:
   groups     list and inspect the installed symmetry groups (plugins)
   sample     write a grid of samples from a checkpoint
+  params     parameter counts of the networks of one or more configs
   bench      cost of equivariant vs plain models, side by side
 """
 
 
 def _own_commands() -> argparse.ArgumentParser:
-    from ginv_lightning.commands import bench, groups, sample
+    from ginv_lightning.commands import bench, groups, params, sample
 
     parser = argparse.ArgumentParser(prog="ginv")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (groups, sample, bench):
+    for module in (groups, sample, params, bench):
         module.add_parser(commands)
     return parser
 

@@ -61,5 +61,5 @@ def build(case: Case) -> GAN:
     from lightning.pytorch.cli import instantiate_module
 
     init = case.data["init_args"]
-    config = {**case.model, "image_size": init.get("image_size", 28), "channels": 1}
-    return instantiate_module(GAN, config)
+    shape = {"image_size": init.get("image_size", 28), "channels": init.get("channels", 1)}
+    return instantiate_module(GAN, {**case.model, **shape})

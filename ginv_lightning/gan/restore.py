@@ -24,6 +24,20 @@ def gan_from_checkpoint(path: str | Path) -> GAN:
     return module
 
 
+def gan_from_config(path: str | Path) -> GAN:
+    """The :class:`GAN` a ``ginv fit`` config describes (networks built, nothing trained)."""
+    import yaml
+    from lightning.pytorch.cli import instantiate_module
+
+    with open(path) as handle:
+        config = yaml.safe_load(handle) or {}
+    if "model" not in config:
+        raise DataError(f"{str(path)!r} has no 'model:' section; is it a `ginv fit` config?")
+    data = config.get("data", {}).get("init_args", {})
+    model = {"image_size": data.get("image_size", 28), "channels": data.get("channels", 1)}
+    return instantiate_module(GAN, {**config["model"], **model})
+
+
 def generator_from_checkpoint(path: str | Path) -> Generator:
     """The checkpoint's EMA generator, exported to plain torch and in eval mode."""
     module = gan_from_checkpoint(path)

@@ -91,3 +91,15 @@ def test_print_config_shows_the_resolved_configuration(config):
     assert printed["model"]["group"] == "C4"
     assert printed["model"]["generator"]["class_path"].startswith("ginv_lightning.nn.")
     assert printed["data"]["class_path"] == "ginv_lightning.data.RotDigits"
+
+
+def test_params_command_prints_matched_counts_side_by_side():
+    result = run_ginv("params", "configs/rotdigits_c4.yaml", "configs/rotdigits_cnn.yaml")
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    counts = {row[0]: (int(row[2]), int(row[4])) for row in rows}
+    (g_eq, d_eq), (g_cnn, d_cnn) = (
+        counts["configs/rotdigits_c4.yaml"],
+        counts["configs/rotdigits_cnn.yaml"],
+    )
+    assert 0.9 <= g_cnn / g_eq <= 1.1 and 0.9 <= d_cnn / d_eq <= 1.1
