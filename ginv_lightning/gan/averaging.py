@@ -9,12 +9,16 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from ginv_lightning.nn.copying import sharing_escnn_types
+
 
 def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
     """An EMA copy of ``generator`` (weights and batch-norm statistics), frozen for autograd."""
     if not 0 <= decay < 1:
         raise ValueError(f"ema_decay must be in [0, 1), got {decay}")
-    ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True)
+    update = get_ema_multi_avg_fn(decay)
+    with sharing_escnn_types():  # AveragedModel deep-copies the generator
+        ema = AveragedModel(generator, multi_avg_fn=update, use_buffers=True)
     ema.requires_grad_(False)
     return ema
 

@@ -176,6 +176,16 @@ class GAN(LightningModule):
         real = batch[0] if isinstance(batch, (list, tuple)) else batch
         self.log("val/d_real", self.discriminator(real).mean(), sync_dist=True)
 
+    def on_validation_model_train(self) -> None:
+        """Back to training through ``train()``, which escnn needs to drop its cached filters.
+
+        Lightning's default sets each submodule's ``training`` flag directly,
+        skipping escnn's ``train``: the filters cached for evaluation then stay
+        behind as buffers, and the generator's buffers no longer line up with its
+        moving average's once sampling has cleared the latter's.
+        """
+        self.trainer.model.train()
+
     def on_train_epoch_end(self) -> None:
         schedulers = self.lr_schedulers()
         if schedulers is None:

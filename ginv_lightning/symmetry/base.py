@@ -153,6 +153,14 @@ class Symmetry:
         mixed = torch.einsum("oc,bc...->bo...", rho, x)
         return self.act(element, mixed)
 
+    def element_label(self, element: GroupElement) -> str:
+        """How ``ginv groups show`` names an element; escnn's own notation by default.
+
+        Plugins override this where escnn's notation is unreadable (the
+        octahedral groups print their elements as quaternion arrays).
+        """
+        return str(element)
+
     def describe(self) -> dict[str, Any]:
         """What ``ginv groups show`` prints."""
         info: dict[str, Any] = {
@@ -164,7 +172,8 @@ class Symmetry:
         }
         if self.is_finite:
             info["elements"] = [
-                f"{g}: {'exact' if self.is_exact(g) else 'interpolated'}" for g in self._elements
+                f"{self.element_label(g)}: {'exact' if self.is_exact(g) else 'interpolated'}"
+                for g in self._elements
             ]
         else:
             info["bandwidth"] = self.bandwidth
