@@ -40,7 +40,7 @@ def image_grid(images: Tensor) -> Tensor:
     elif images.dim() != 4:
         raise ValueError(f"samples must be (N, C, H, W) or (N, C, S, S, S), got {images.dim()}-D")
     height, width = images.shape[-2:]
-    per_row = max(1, int(math.sqrt(len(images) * height / width)))  # a near-square grid
+    per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
     return make_grid(images, nrow=per_row, normalize=True, value_range=(-1, 1))
 
 
