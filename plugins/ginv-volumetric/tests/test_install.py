@@ -10,7 +10,6 @@ from __future__ import annotations
 import site
 import subprocess
 import sys
-from importlib.metadata import distributions
 from pathlib import Path
 
 import pytest
@@ -44,14 +43,12 @@ def listed_groups(python: Path, cwd: Path) -> dict[str, str]:
 
 @pytest.mark.slow
 def test_pip_install_adds_the_groups_and_pip_uninstall_removes_them(tmp_path):
-    if any(
-        d.metadata["Name"] == "ginv-volumetric" for d in distributions(path=site.getsitepackages())
-    ):
-        pytest.skip("ginv-volumetric is installed in the running environment, so a fresh "
-                    "environment without it cannot be made from it")  # fmt: skip
     python = throwaway_venv(tmp_path / "venv")
     before = listed_groups(python, tmp_path)
-    assert "C<n>" in before and not set(GROUPS) & set(before)
+    assert "C<n>" in before
+    if set(GROUPS) & set(before):
+        pytest.skip("ginv-volumetric is installed in the running environment (or on "
+                    "PYTHONPATH), so no environment made from it lacks the plugin")  # fmt: skip
 
     pip = [str(python), "-m", "pip", "--disable-pip-version-check"]
     subprocess.run([*pip, "install", "--quiet", "--no-deps", "--no-index",
