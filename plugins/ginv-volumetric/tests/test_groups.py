@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections import Counter
 
 import numpy as np
@@ -79,3 +82,17 @@ def test_element_names_match_the_geometry():
     assert kinds == {
         "identity": 1, "rotation": 23, "reflection": 9, "inversion": 1, "rotoreflection": 14,
     }  # fmt: skip
+
+
+def test_listing_the_groups_imports_neither_torch_nor_escnn(plugin_site):
+    code = (
+        "import sys\n"
+        "from ginv_lightning.commands.groups import format_listing\n"
+        "from ginv_lightning.symmetry import default_registry\n"
+        "assert 'octahedral' in format_listing(default_registry())\n"
+        "print(sorted(m for m in ('torch', 'escnn', 'lightning') if m in sys.modules))\n"
+    )
+    path = os.pathsep.join(filter(None, [str(plugin_site), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={**os.environ, "PYTHONPATH": path}, check=True)  # fmt: skip
+    assert result.stdout.strip() == "[]"
