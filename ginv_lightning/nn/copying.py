@@ -5,9 +5,11 @@ immutable descriptions that escnn caches and shares between layers. A plain
 ``copy.deepcopy`` duplicates them, and for some groups it fails outright: the
 octahedral groups keep caches keyed by their own elements, and rebuilding such
 a key hashes it before its group is restored (``AttributeError: 'GroupElement'
-object has no attribute 'group'``). Copying a network must copy its weights and
-buffers and keep pointing to the same mathematics; inside :func:`sharing_escnn_types`
-``deepcopy`` does exactly that.
+object has no attribute 'group'``, seen copying a network of
+``gspaces.octaOnR3()`` in a fresh process; whether it happens depends on which
+of escnn's caches are filled). Copying a network must copy its weights and
+buffers and keep pointing to the same mathematics; inside
+:func:`sharing_escnn_types` ``deepcopy`` does exactly that.
 """
 
 from __future__ import annotations
