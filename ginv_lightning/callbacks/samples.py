@@ -1,4 +1,8 @@
-"""Grids of generated samples, saved as PNG and logged to W&B, from fixed noise."""
+"""Grids of generated samples, saved as PNG and logged to W&B, from fixed noise.
+
+Images are tiled as they are; voxel grids are shown by their maximum-intensity
+projections along the three axes, side by side, so any grid dimension gives one PNG.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +17,31 @@ from torch import Tensor
 from torchvision.utils import make_grid, save_image
 
 
+def voxel_projections(voxels: Tensor) -> Tensor:
+    """(N, C, D, H, W) -> (N, C, S, 3S + 2): the maxima along D, H and W, side by side.
+
+    The three views are separated by one-pixel grey lines. The grid must be cubic (S = D = H = W).
+    """
+    if voxels.dim() != 5 or len(set(voxels.shape[2:])) != 1:
+        raise ValueError(f"voxel grids must be (N, C, S, S, S), got {tuple(voxels.shape)}")
+    views = [voxels.amax(dim) for dim in (2, 3, 4)]
+    line = voxels.new_zeros(*voxels.shape[:3], 1)
+    return torch.cat([views[0], line, views[1], line, views[2]], dim=-1)
+
+
 def image_grid(images: Tensor) -> Tensor:
-    """Images in [-1, 1] tiled into one near-square grid in [0, 1]."""
-    rows = max(1, int(math.sqrt(len(images))))
-    return make_grid(images.detach().cpu().float(), nrow=rows, normalize=True, value_range=(-1, 1))
+    """Images (N, C, H, W) or voxel grids (N, C, S, S, S) in [-1, 1] tiled into one grid in [0, 1].
+
+    Voxel grids appear as their :func:`voxel_projections`.
+    """
+    images = images.detach().cpu().float()
+    if images.dim() == 5:
+        images = voxel_projections(images)
+    elif images.dim() != 4:
+        raise ValueError(f"samples must be (N, C, H, W) or (N, C, S, S, S), got {images.dim()}-D")
+    height, width = images.shape[-2:]
+    per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
+    return make_grid(images, nrow=per_row, normalize=True, value_range=(-1, 1))
 
 
 def save_grid(images: Tensor, path: str | Path) -> Path:

@@ -44,25 +44,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_listing(registry: GroupRegistry) -> str:
-    """A table of name, order, distribution, version and status (loaded / broken: why)."""
-    rows = [("NAME", "ORDER", "DISTRIBUTION", "VERSION", "STATUS")]
+    """A table of name, order, summary, distribution, version and status (loaded / broken: why)."""
+    rows = [("NAME", "ORDER", "SUMMARY", "DISTRIBUTION", "VERSION", "STATUS")]
     for entry in registry.entries():
-        name, order, status = entry.name, "?", "loaded"
+        name, order, summary, status = entry.name, "?", "", "loaded"
         if entry.error is not None:
             status = f"broken: {entry.error}"
         else:
             family = entry.load()
-            order = family.order
+            order, summary = family.order, family.summary
             if family.index is not None:
                 name = f"{entry.name}<{family.index}>"
             if registry.duplicates_of(entry.name):
                 status = "conflict: registered by several distributions"
-        rows.append((name, order, entry.distribution, entry.version, status))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        rows.append((name, order, summary, entry.distribution, entry.version, status))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)]
-        lines.append("  ".join([*cells, row[4]]))
+        cells = [cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)]
+        lines.append("  ".join([*cells, row[5]]))
     return "\n".join(lines)
 
 

@@ -14,7 +14,8 @@ class ImageDataModule(LightningDataModule):
     """Images in [-1, 1] as an (N, C, H, W) tensor, split and subsampled by seed.
 
     Subclasses implement :meth:`load_images` (and may override :meth:`split`).
-    Batches are single-element lists ``[images]``.
+    Batches are single-element lists ``[images]``. A subclass for voxel grids,
+    (N, C, D, H, W), sets ``grid_dims = 3``; ``ginv fit`` passes it on to the model.
 
     Args:
         image_size: edge length of the square images delivered.
@@ -61,7 +62,7 @@ class ImageDataModule(LightningDataModule):
         self._sets: dict[str, Tensor] | None = None
 
     def load_images(self) -> Tensor:
-        """All images, (N, channels, image_size, image_size), float in [-1, 1]."""
+        """All images, (N, channels) + (image_size,) * grid_dims, float in [-1, 1]."""
         raise NotImplementedError
 
     def split(self, images: Tensor) -> dict[str, Tensor]:

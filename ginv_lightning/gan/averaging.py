@@ -9,6 +9,8 @@ import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
+from ginv_lightning.nn.copying import sharing_escnn_types
+
 RUNNING_STATISTICS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
 
 
@@ -16,7 +18,9 @@ def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
     """An EMA copy of ``generator``'s weights, frozen for autograd (see :func:`update_ema`)."""
     if not 0 <= decay < 1:
         raise ValueError(f"ema_decay must be in [0, 1), got {decay}")
-    ema = AveragedModel(generator, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=False)
+    update = get_ema_multi_avg_fn(decay)
+    with sharing_escnn_types():  # AveragedModel deep-copies the generator
+        ema = AveragedModel(generator, multi_avg_fn=update, use_buffers=False)
     ema.requires_grad_(False)
     return ema
 

@@ -198,8 +198,13 @@ class GAN(LightningModule):
         self.log("val/d_real", self.discriminator(real).mean(), sync_dist=True)
 
     def on_validation_model_train(self) -> None:
-        # Lightning restores modes after validation by setting `training` flags, which
-        # skips escnn's train(): the filters escnn cached in eval mode would stay.
+        """Back to training through ``train()``, which escnn needs to drop its cached filters.
+
+        Lightning's default sets each submodule's ``training`` flag directly,
+        skipping escnn's ``train``: the filters cached for evaluation then stay
+        behind as buffers, and the generator's buffers no longer line up with its
+        moving average's once sampling has cleared the latter's.
+        """
         self.trainer.model.train()
 
     def on_train_epoch_end(self) -> None:

@@ -12,6 +12,8 @@ from torch import Tensor, nn
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.digit_classifier import load_digit_classifier, shipped_weights
 
+IMAGE_FEATURES = ("digits", "inception")  # the built-in feature networks see 2-D images
+
 
 class DigitFeatures(nn.Module):
     """The shipped digit classifier's 64-d features; ``classify`` gives its class probabilities."""
@@ -53,9 +55,17 @@ def build_features(
     Args:
         name: ``digits``, ``inception`` or the class path of an ``nn.Module``
             (built without arguments) returning (N, d) features.
-        sample: a few real images, to size a user module's features.
+        sample: a few real images (or voxel grids), to check that the network
+            accepts the data and to size a user module's features.
         inception_weights: where the Inception weights file is (default: torch hub).
     """
+    if name in IMAGE_FEATURES and sample.dim() != 4:
+        raise ConfigError(
+            f"metrics.features: {name!r} works on 2-D images (N, C, H, W) but the data are "
+            f"{sample.dim() - 2}-D grids (one sample is {tuple(sample.shape[1:])}); give the "
+            "class path of a feature module for such data (an nn.Module returning (N, d) "
+            "features, e.g. one that a plugin ships) or set metrics.enabled: false"
+        )
     if name == "digits":
         return DigitFeatures(), f"digits:{_file_digest(shipped_weights())}"
     if name == "inception":
@@ -63,8 +73,14 @@ def build_features(
 
         return InceptionFeatures(inception_weights), "inception:2015-12-05"
     module = _import_module_class(name)()
-    with torch.no_grad():
-        width = module.eval()(sample[:2]).reshape(2, -1).shape[1]
+    try:
+        with torch.no_grad():
+            width = module.eval()(sample[:2]).reshape(2, -1).shape[1]
+    except (RuntimeError, ValueError, TypeError) as exc:
+        raise ConfigError(
+            f"metrics.features: {name} cannot take the data (one sample is "
+            f"{tuple(sample.shape[1:])}): {exc}"
+        ) from None
     return UserFeatures(module, width), f"user:{name}"
 
 
@@ -76,7 +92,7 @@ def _import_module_class(path: str) -> type[nn.Module]:
         cls = None
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         raise ConfigError(
-            f"model.metrics.features: {path!r} is not 'digits', 'inception' or the class path "
+            f"metrics.features: {path!r} is not 'digits', 'inception' or the class path "
             "of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"
         )
     return cls

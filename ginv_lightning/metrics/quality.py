@@ -78,7 +78,7 @@ class SampleQuality(nn.Module):
     def __init__(self, config: MetricsConfig, features: nn.Module, feature_id: str) -> None:
         super().__init__()
         if config.num_samples < 2:
-            raise ConfigError(f"model.metrics.num_samples must be >= 2, got {config.num_samples}")
+            raise ConfigError(f"metrics.num_samples must be >= 2, got {config.num_samples}")
         self.config = config
         self.features = features
         self.feature_id = feature_id
@@ -104,7 +104,7 @@ class SampleQuality(nn.Module):
         smallest = min(reference_size, self.config.num_samples)
         if self.config.kid_subset_size > smallest:
             raise ConfigError(
-                f"model.metrics.kid_subset_size ({self.config.kid_subset_size}) exceeds the "
+                f"metrics.kid_subset_size ({self.config.kid_subset_size}) exceeds the "
                 f"{smallest} images available on one side (reference {reference_size}, "
                 f"generated {self.config.num_samples}); lower it or generate more"
             )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
 import torch
@@ -10,6 +9,7 @@ from escnn import nn as enn
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.copying import copy_network
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.layers import (
@@ -50,6 +50,14 @@ class EquivariantGenerator(Generator):
         check_widths(widths)
         fields = FeatureFields(symmetry)
         start = base_size(image.size, len(widths))
+        if start < 3:
+            # escnn's default kernel basis of width 2 has its only ring at the centre,
+            # where no point of an even-width kernel lies: the basis is empty.
+            raise ValueError(
+                f"image size {image.size} with {len(widths)} widths leaves a {start}-wide "
+                "coarsest grid, and steerable kernels need at least 3; use fewer widths "
+                "or a larger image size"
+            )
         self.latent_type = fields.latent(latent_fields)
         self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
         current = fields.hidden(widths[0])
@@ -80,7 +88,7 @@ class EquivariantGenerator(Generator):
         """Plain torch layers with the filters expanded once (see ``nn.export``)."""
         was_training = self.net.training
         self.net.train()  # drop escnn's cached filters: they may carry autograd history
-        net = copy.deepcopy(self.net).eval()
+        net = copy_network(self.net).eval()
         self.net.train(was_training)
         return ExportedGenerator(export_sequential(net), self.latent_shape).eval()
 

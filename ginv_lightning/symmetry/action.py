@@ -46,13 +46,16 @@ def signed_permutation(
 
 
 def permute_grid(x: Tensor, source_axes: list[int], reversed_axes: list[int]) -> Tensor:
-    """Apply an exact grid permutation to the trailing ``len(source_axes)`` axes of ``x``."""
+    """Apply an exact grid permutation to the trailing ``len(source_axes)`` axes of ``x``.
+
+    The result is always a new tensor, never a view of ``x``.
+    """
     d = len(source_axes)
     lead = list(range(x.dim() - d))
     y = x.permute(*lead, *[len(lead) + a for a in source_axes])
     if reversed_axes:
-        y = y.flip([len(lead) + a for a in reversed_axes])
-    return y
+        return y.flip([len(lead) + a for a in reversed_axes])
+    return y.clone(memory_format=torch.contiguous_format)
 
 
 def resample_grid(x: Tensor, matrices: Tensor) -> Tensor:

@@ -117,19 +117,28 @@ class Symmetry:
 
     def act(self, element: GroupElement, x: Tensor) -> Tensor:
         """Move a batch of scalar signals (N, C, *grid) by one element."""
-        return self.act_each([element] * x.shape[0], x)
+        if all(n == 1 for n in x.shape[2:]):
+            return x  # a single point (e.g. latent noise) is fixed by every element
+        perm = signed_permutation(self.grid_matrix(element))
+        if perm is not None:
+            return permute_grid(x, *perm)
+        matrix = torch.as_tensor(self.grid_matrix(element), dtype=x.dtype, device=x.device)
+        return resample_grid(x, matrix.expand(x.shape[0], -1, -1))
 
     def act_each(self, elements: Sequence[GroupElement], x: Tensor) -> Tensor:
         """Move sample ``i`` of a batch of scalar signals by ``elements[i]``."""
         if len(elements) != x.shape[0]:
             raise ValueError(f"{len(elements)} elements for a batch of {x.shape[0]}")
         if all(n == 1 for n in x.shape[2:]):
-            return x  # a single point (e.g. latent noise) is fixed by every element
+            return x
         out = torch.empty_like(x)
         interpolated: list[int] = []
         exact: dict[tuple, list[int]] = {}
+        plans: dict[GroupElement, tuple[list[int], list[int]] | None] = {}
         for i, g in enumerate(elements):
-            perm = signed_permutation(self.grid_matrix(g))
+            if g not in plans:  # elements of finite groups repeat in a batch
+                plans[g] = signed_permutation(self.grid_matrix(g))
+            perm = plans[g]
             if perm is None:
                 interpolated.append(i)
             else:
@@ -153,6 +162,14 @@ class Symmetry:
         mixed = torch.einsum("oc,bc...->bo...", rho, x)
         return self.act(element, mixed)
 
+    def element_label(self, element: GroupElement) -> str:
+        """How ``ginv groups show`` names an element; escnn's own notation by default.
+
+        Plugins override this where escnn's notation is unreadable (the
+        octahedral groups print their elements as quaternion arrays).
+        """
+        return str(element)
+
     def describe(self) -> dict[str, Any]:
         """What ``ginv groups show`` prints."""
         info: dict[str, Any] = {
@@ -164,7 +181,8 @@ class Symmetry:
         }
         if self.is_finite:
             info["elements"] = [
-                f"{g}: {'exact' if self.is_exact(g) else 'interpolated'}" for g in self._elements
+                f"{self.element_label(g)}: {'exact' if self.is_exact(g) else 'interpolated'}"
+                for g in self._elements
             ]
         else:
             info["bandwidth"] = self.bandwidth

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import yaml
@@ -71,6 +72,16 @@ def test_sample_command_writes_a_grid_from_the_exported_generator(trained, tmp_p
     assert result.returncode == 0, result.stderr[-3000:]
     with Image.open(out) as grid:
         assert grid.size == (4 * 24 + 5 * 2, 4 * 24 + 5 * 2)
+
+
+def test_sample_command_writes_raw_samples_to_npz(trained, tmp_path):
+    out = tmp_path / "samples.npz"
+    result = run_ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "5",
+                      "--out", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(out) as archive:
+        images = archive["images"]
+    assert images.shape == (5, 1, 24, 24) and np.abs(images).max() <= 1
 
 
 def test_sample_command_reports_a_missing_or_foreign_checkpoint(tmp_path):

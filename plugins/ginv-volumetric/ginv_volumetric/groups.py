@@ -1,0 +1,36 @@
+"""The two group families this plugin registers (the targets of its entry points).
+
+Cheap to import: escnn is imported by :mod:`ginv_volumetric.octahedral` only
+when a group is built.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ginv_lightning.symmetry import GroupFamily
+
+if TYPE_CHECKING:
+    from ginv_lightning.symmetry.base import Symmetry
+
+
+def _octahedral() -> Symmetry:
+    from ginv_volumetric.octahedral import rotations
+
+    return rotations()
+
+
+def _full_octahedral() -> Symmetry:
+    from ginv_volumetric.octahedral import rotations_and_reflections
+
+    return rotations_and_reflections()
+
+
+octahedral = GroupFamily(
+    _octahedral, "the 24 rotations of the cube, acting on 3-D voxel grids", order="24"
+)
+full_octahedral = GroupFamily(
+    _full_octahedral,
+    "the 48 rotations and reflections of the cube, acting on 3-D voxel grids",
+    order="48",
+)
