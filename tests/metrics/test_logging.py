@@ -60,28 +60,36 @@ def test_csv_file_holds_the_same_metrics(logged_run):
     assert len(values) == 2 and all(v > 0 for v in values)
 
 
-def test_reference_features_are_cached_by_content_and_reused(logged_run, tmp_path):
+@pytest.fixture(scope="module")
+def rerun(logged_run) -> tuple[Path, list[Path], list[int]]:
+    """The same run again in the same directory: the cache must serve it."""
     cached = sorted((logged_run / "cache").glob("*.pt"))
+    times = [p.stat().st_mtime_ns for p in cached]
+    result = short_run(logged_run)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return logged_run, cached, times
+
+
+def fids(metrics_file: Path) -> list[str]:
+    with open(metrics_file) as handle:
+        return [r["val/fid"] for r in csv.DictReader(handle) if r["val/fid"]]
+
+
+def test_reference_features_are_cached_by_content_and_reused(rerun):
+    workdir, cached, times = rerun
     assert len(cached) == 1
-    before = cached[0].stat().st_mtime_ns
-    rerun = short_run(logged_run, "--trainer.max_epochs", "1")
-    assert rerun.returncode == 0, rerun.stderr[-3000:]
-    assert sorted((logged_run / "cache").glob("*.pt")) == cached
-    assert cached[0].stat().st_mtime_ns == before
-    other = short_run(logged_run, "--trainer.max_epochs", "1", "--data.init_args.seed", "1")
+    assert sorted((workdir / "cache").glob("*.pt")) == cached
+    assert [p.stat().st_mtime_ns for p in cached] == times  # read, not rewritten
+    other = short_run(workdir, "--trainer.max_epochs", "1", "--data.init_args.seed", "1")
     assert other.returncode == 0, other.stderr[-3000:]
-    assert len(list((logged_run / "cache").glob("*.pt"))) == 2  # another split: new key
+    assert len(list((workdir / "cache").glob("*.pt"))) == 2  # another split: new key
 
 
-def test_the_same_seed_reproduces_the_metrics(logged_run, tmp_path):
-    again = short_run(tmp_path)
-    assert again.returncode == 0, again.stderr[-3000:]
-
-    def fids(root: Path) -> list[str]:
-        with open(next((root / "runs").rglob("metrics.csv"))) as handle:
-            return [r["val/fid"] for r in csv.DictReader(handle) if r["val/fid"]]
-
-    assert fids(tmp_path) == fids(logged_run)
+def test_the_same_seed_reproduces_the_metrics(rerun):
+    workdir, _, _ = rerun
+    first = fids(workdir / "runs/ginv/version_0/metrics.csv")
+    again = fids(workdir / "runs/ginv/version_1/metrics.csv")
+    assert len(first) == 2 and again == first
 
 
 def test_missing_inception_weights_fail_at_start_up_naming_file_and_path(tmp_path):
