@@ -81,7 +81,9 @@ def analyse(
             )
         )
     rng = np.random.default_rng(seed)
-    resamples = [list(rng.choice(seeds, size=len(seeds))) for _ in range(bootstrap)]
+    # one seed gives no spread to resample: no intervals then
+    draws = bootstrap if len(seeds) > 1 else 0
+    resamples = [list(rng.choice(seeds, size=len(seeds))) for _ in range(draws)]
     by_line = {(r.model, r.group): r for r in results}
     for result in results:
         _fit_slope(result, table, resamples)
@@ -164,7 +166,7 @@ def _slope(ns: list[int], means: list[float]) -> float:
 
 def _interval(draws: list[float]) -> tuple[float, float]:
     finite = [d for d in draws if math.isfinite(d)]
-    if len(finite) < len(draws) / 2:
+    if not finite or len(finite) < len(draws) / 2:
         return (math.nan, math.nan)
     low, high = np.percentile(finite, [2.5, 97.5])
     return float(low), float(high)

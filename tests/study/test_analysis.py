@@ -62,3 +62,14 @@ def test_empirical_lines_compare_with_the_plain_training_set():
     lines = {line.group: line for line in analyse(data, (0.001, 0.0001), 1.5, 100).lines}
     assert lines["C4"].multiplier == pytest.approx(8.0)
     assert lines["C1"].reference == ""
+
+
+def test_a_single_seed_gives_estimates_without_intervals():
+    data = rows("ordinary", "C4", 4, lambda n: n**-0.5, seeds=[0]) + rows(
+        "invariant", "C4", 4, lambda n: (4 * n) ** -0.5, seeds=[0]
+    )
+    lines = {line.model: line for line in analyse(data, (0.001, 0.0001), 1.5, 100).lines}
+    assert lines["invariant"].multiplier == pytest.approx(4.0)
+    assert all(
+        math.isnan(x) for x in (*lines["invariant"].multiplier_ci, *lines["ordinary"].slope_ci)
+    )
