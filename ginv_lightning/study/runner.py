@@ -102,6 +102,7 @@ def _finished_runs(workers: int, jobs: list[Job]) -> Iterator[tuple[Cell, dict[s
     if not jobs:
         return
     if workers == 1:
+        _single_thread()
         yield from map(_run_and_save, jobs)
         return
     os.environ["OMP_NUM_THREADS"] = "1"  # inherited by the spawned workers before torch loads
@@ -111,6 +112,7 @@ def _finished_runs(workers: int, jobs: list[Job]) -> Iterator[tuple[Cell, dict[s
 
 
 def _single_thread() -> None:
+    """One thread per run: tiny networks gain nothing from more, and workers share the cores."""
     import torch
 
     torch.set_num_threads(1)
