@@ -28,15 +28,16 @@ ginv's own:
   sample     write a grid of samples from a checkpoint
   params     parameter counts of the networks of one or more configs
   bench      cost of equivariant vs plain models, side by side
+  study      the sample-complexity study: ginv study --config configs/study_gmm_c4.yaml
 """
 
 
 def _own_commands() -> argparse.ArgumentParser:
-    from ginv_lightning.commands import bench, groups, params, sample
+    from ginv_lightning.commands import bench, groups, params, sample, study
 
     parser = argparse.ArgumentParser(prog="ginv")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (groups, sample, params, bench):
+    for module in (groups, sample, params, bench, study):
         module.add_parser(commands)
     return parser
 

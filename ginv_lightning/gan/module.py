@@ -19,7 +19,7 @@ from ginv_lightning.gan.penalties import Penalty
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
 from ginv_lightning.nn.cached_filters import drop_cached_filters
 from ginv_lightning.nn.filter_cache import filters_expanded_once
-from ginv_lightning.nn.shapes import ImageShape
+from ginv_lightning.nn.shapes import DataShape, ImageShape, VectorShape
 from ginv_lightning.symmetry import GroupError, resolve_group
 
 DEFAULT_LOSS = lazy_instance(RelativisticAverage)
@@ -44,11 +44,19 @@ class GAN(LightningModule):
             given to both builders, drives augmentation and the invariance metrics.
         image_size: edge length of the images (linked from the data module).
         channels: image channels (linked from the data module).
-        grid_dims: 2 for images, 3 for voxel grids (linked from the data module).
+        grid_dims: 2 for images, 3 for voxel grids (linked from the data module);
+            for vector data, the dimension of the points.
+        vectors: the data are points of R^grid_dims (moved by the group's base-space
+            representation) instead of images; ``image_size`` and ``channels`` are unused.
         loss: the GAN objective (see ``ginv_lightning.gan.losses``).
         penalty: a gradient penalty on the discriminator, or none.
         augment: apply random group elements to both real and generated images
             before the discriminator (the augmentation baseline).
+        augment_generated: with ``augment``, move the generated samples too (the
+            default, as differentiable augmentation does); ``False`` moves only the
+            real ones, i.e. trains an ordinary GAN on the augmented training set.
+            Moving both lets the generator's own law drift from invariance, since
+            the discriminator only ever sees its symmetrisation.
         n_critic: discriminator steps per generator step.
         ema_decay: decay of the generator's moving average.
         gradient_clip: clip each network's gradient norm to this value (None: off).
@@ -66,9 +74,11 @@ class GAN(LightningModule):
         image_size: int = 28,
         channels: int = 1,
         grid_dims: int = 2,
+        vectors: bool = False,
         loss: GANLoss = DEFAULT_LOSS,
         penalty: Penalty | None = None,
         augment: bool = False,
+        augment_generated: bool = True,
         n_critic: int = 1,
         ema_decay: float = 0.999,
         gradient_clip: float | None = None,
@@ -94,9 +104,11 @@ class GAN(LightningModule):
                 f"grids but the data are {grid_dims}-D; choose a group for {grid_dims}-D data "
                 "(`ginv groups list` shows each group's grid)"
             )
-        self.image = ImageShape(channels, image_size)
-        self.generator = _build("generator", generator, self.symmetry, self.image)
-        self.discriminator = _build("discriminator", discriminator, self.symmetry, self.image)
+        self.shape: DataShape = (
+            VectorShape(grid_dims) if vectors else ImageShape(channels, image_size)
+        )
+        self.generator = _build("generator", generator, self.symmetry, self.shape)
+        self.discriminator = _build("discriminator", discriminator, self.symmetry, self.shape)
         self.train()  # escnn drops the placeholder filters it registers at construction
         try:
             self.ema = generator_ema(self.generator, ema_decay)
@@ -105,6 +117,7 @@ class GAN(LightningModule):
         self.loss = loss
         self.penalty = penalty
         self.augmentation = GroupAugment(self.symmetry) if augment else None
+        self.augment_generated = augment_generated
         self.n_critic = n_critic
         self.gradient_clip = gradient_clip
         self._optimizer_g = _checked_optimizer("optimizer_g", optimizer_g)
@@ -150,8 +163,7 @@ class GAN(LightningModule):
 
     def _discriminator_step(self, real: Tensor, fake: Tensor) -> None:
         _, opt_d = self.optimizers()
-        if self.augmentation is not None:
-            real, fake = self.augmentation(real), self.augmentation(fake)
+        real, fake = self._augmented(real, fake)
         reuse = self.penalty is not None and self.penalty.uses_real_scores
         if reuse:  # an R1-style penalty differentiates these very scores
             real = real.detach().requires_grad_(True)
@@ -177,8 +189,7 @@ class GAN(LightningModule):
     def _generator_step(self, real: Tensor, fake: Tensor) -> None:
         opt_g, _ = self.optimizers()
         self.toggle_optimizer(opt_g)
-        if self.augmentation is not None:
-            real, fake = self.augmentation(real), self.augmentation(fake)
+        real, fake = self._augmented(real, fake)
         with filters_expanded_once(self.discriminator):
             fake_scores = self.discriminator(fake)
             real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
@@ -191,6 +202,13 @@ class GAN(LightningModule):
         self.untoggle_optimizer(opt_g)
         update_ema(self.ema, self.generator)
         self.log("train/g_loss", loss.detach(), prog_bar=True)
+
+    def _augmented(self, real: Tensor, fake: Tensor) -> tuple[Tensor, Tensor]:
+        if self.augmentation is None:
+            return real, fake
+        return self.augmentation(real), (
+            self.augmentation(fake) if self.augment_generated else fake
+        )
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         """Scores of real validation images; the generative metrics are a callback's job."""
@@ -231,7 +249,7 @@ class GAN(LightningModule):
         )
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
-        """``n`` images from the EMA generator, in [-1, 1]."""
+        """``n`` images from the EMA generator, in [-1, 1] (or ``n`` points, for vector data)."""
         with evaluating(self.sampler) as ema:
             z = ema.sample_latent(n, generator=generator).to(self.device)
             return ema(z)
@@ -240,9 +258,9 @@ class GAN(LightningModule):
         drop_cached_filters(checkpoint["state_dict"], self)
 
 
-def _build(role: str, builder: Any, symmetry: Any, image: ImageShape) -> Any:
+def _build(role: str, builder: Any, symmetry: Any, shape: DataShape) -> Any:
     try:
-        return builder(symmetry, image)
+        return builder(symmetry, shape)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"model.{role}: {exc}") from None
 

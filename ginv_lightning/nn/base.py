@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from ginv_lightning.nn.shapes import ImageShape
+from ginv_lightning.nn.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -35,14 +35,14 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """Maps a batch of images (N, C, *grid) to one real score per image (N,)."""
+    """Maps a batch of images (N, C, *grid), or of points (N, d), to one real score each (N,)."""
 
 
 # What configs name as `generator:` / `discriminator:`: a class taking the
-# symmetry and the image shape first, its other arguments from YAML
-# (the same pattern as Lightning's OptimizerCallable).
-GeneratorBuilder = Callable[[Symmetry, ImageShape], Generator]
-DiscriminatorBuilder = Callable[[Symmetry, ImageShape], Discriminator]
+# symmetry and the data shape (images or vectors) first, its other arguments
+# from YAML (the same pattern as Lightning's OptimizerCallable).
+GeneratorBuilder = Callable[[Symmetry, DataShape], Generator]
+DiscriminatorBuilder = Callable[[Symmetry, DataShape], Discriminator]
 
 
 class ExportedGenerator(Generator):

@@ -11,7 +11,12 @@ from torch import Tensor, nn
 
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, Generator
-from ginv_lightning.nn.equivariant import check_widths
+from ginv_lightning.nn.equivariant import (
+    EquivariantGenerator,
+    InvariantDiscriminator,
+    check_widths,
+)
+from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.matching import Match, matched_widths
 from ginv_lightning.nn.shapes import ImageShape, base_size
 from ginv_lightning.symmetry.base import Symmetry
@@ -44,8 +49,14 @@ class CNNGenerator(Generator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            widths, latent_dim = matched_widths(
-                "generator", symmetry, image, widths, latent_dim, match
+            fields, latent_fields = list(widths), latent_dim
+            latent_dim = FeatureFields(symmetry).latent(latent_fields).size
+            widths = matched_widths(
+                fields,
+                FeatureFields(symmetry).field_size,
+                match,
+                lambda: EquivariantGenerator(symmetry, image, fields, latent_fields),
+                lambda channels: CNNGenerator(symmetry, image, channels, latent_dim),
             )
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
@@ -90,7 +101,14 @@ class CNNDiscriminator(Discriminator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            widths, _ = matched_widths("discriminator", symmetry, image, widths, 0, match)
+            fields = list(widths)
+            widths = matched_widths(
+                fields,
+                FeatureFields(symmetry).field_size,
+                match,
+                lambda: InvariantDiscriminator(symmetry, image, fields),
+                lambda channels: CNNDiscriminator(symmetry, image, channels),
+            )
         base_size(image.size, len(widths))
         stack: list[nn.Module] = []
         channels = image.channels

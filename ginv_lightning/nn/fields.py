@@ -4,11 +4,13 @@ Finite groups use regular fields with pointwise nonlinearities and group
 pooling, as in escnn's own examples. Continuous groups use band-limited
 (spectral) regular fields with Fourier nonlinearities and norm pooling. Nothing
 here depends on which group it is beyond finite/continuous and the grid
-dimension, so plugin groups (3-D ones included) get networks for free.
+dimension, so plugin groups (3-D ones included) get networks for free. The
+same fields without a base space (``for_vectors``) make equivariant MLPs.
 """
 
 from __future__ import annotations
 
+from escnn import gspaces
 from escnn import nn as enn
 from torch import Tensor
 
@@ -16,12 +18,23 @@ from ginv_lightning.symmetry.base import Symmetry
 
 
 class FeatureFields:
-    """Factory of field types and field-wise layers for one symmetry."""
+    """Factory of field types and field-wise layers for one symmetry.
 
-    def __init__(self, symmetry: Symmetry) -> None:
+    Args:
+        symmetry: the group.
+        gspace: where the fields live; the symmetry's own gspace (fields over the
+            grid) unless given.
+    """
+
+    def __init__(self, symmetry: Symmetry, gspace: gspaces.GSpace | None = None) -> None:
         self.symmetry = symmetry
-        self.gspace = symmetry.gspace
+        self.gspace = symmetry.gspace if gspace is None else gspace
         self.group = symmetry.group
+
+    @classmethod
+    def for_vectors(cls, symmetry: Symmetry) -> FeatureFields:
+        """Fields with no base space, for MLPs on points of R^d (escnn's ``no_base_space``)."""
+        return cls(symmetry, symmetry.vector_gspace)
 
     @property
     def field_size(self) -> int:
@@ -31,6 +44,10 @@ class FeatureFields:
     def image(self, channels: int) -> enn.FieldType:
         """Scalar (invariant) channels: how images and voxel grids transform."""
         return enn.FieldType(self.gspace, [self.gspace.trivial_repr] * channels)
+
+    def vectors(self) -> enn.FieldType:
+        """Points of R^d, transforming by the group's base-space representation."""
+        return enn.FieldType(self.gspace, [self.symmetry.vector_representation])
 
     def latent(self, fields: int) -> enn.FieldType:
         """Noise fields whose i.i.d. Gaussian law is invariant but not fixed by the group.

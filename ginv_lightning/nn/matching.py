@@ -1,61 +1,54 @@
-"""Sizing a plain CNN against an equivariant network, for fair comparisons.
+"""Sizing a plain network against an equivariant one, for fair comparisons.
 
 An equivariant layer between regular fields has about |G| times fewer
-parameters than a plain convolution with the same channel count. "shapes"
-gives the CNN the same channel counts (equal compute per layer); "params"
+parameters than a plain layer with the same channel count. "shapes" gives the
+plain network the same channel counts (equal compute per layer); "params"
 searches the channel multiplier that equalises the parameter count, which
 lands near the usual sqrt(|G|) rule but holds exactly for the whole network.
+The same search sizes CNNs against steerable CNNs and MLPs against equivariant MLPs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Literal
 
+from torch import nn
+
 from ginv_lightning.nn.base import count_parameters
-from ginv_lightning.nn.shapes import ImageShape
-from ginv_lightning.symmetry.base import Symmetry
 
 Match = Literal["params", "shapes"]
 
 
 def matched_widths(
-    role: Literal["generator", "discriminator"],
-    symmetry: Symmetry,
-    image: ImageShape,
     fields: Sequence[int],
-    latent_fields: int,
+    field_size: int,
     match: Match,
-) -> tuple[list[int], int]:
-    """Plain channel counts (and latent size) matching the equivariant counterpart.
+    counterpart: Callable[[], nn.Module],
+    baseline: Callable[[list[int]], nn.Module],
+) -> list[int]:
+    """Plain channel counts per stage matching the equivariant ``counterpart``.
 
-    The latent size always equals the counterpart's noise dimension, so both
-    models draw noise of the same dimension.
+    Args:
+        fields: the counterpart's fields per stage.
+        field_size: channels per field (|G| for the regular fields of a finite group).
+        match: ``"shapes"`` (fields times field size) or ``"params"`` (parameter count
+            within a few percent, by bisection on a common multiplier).
+        counterpart: builds the equivariant network (only for ``"params"``).
+        baseline: builds the plain network with the given channels per stage.
     """
-    from ginv_lightning.nn.cnn import CNNDiscriminator, CNNGenerator
-    from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
-    from ginv_lightning.nn.fields import FeatureFields
-
     if match not in ("params", "shapes"):
         raise ValueError(f"match must be 'params' or 'shapes', got {match!r}")
-    field_size = FeatureFields(symmetry).field_size
-    latent_dim = FeatureFields(symmetry).latent(latent_fields).size if latent_fields else 0
 
     def scaled(multiplier: float) -> list[int]:
         return [max(1, round(f * multiplier)) for f in fields]
 
     if match == "shapes":
-        return scaled(field_size), latent_dim
-    if role == "generator":
-        target = count_parameters(EquivariantGenerator(symmetry, image, fields, latent_fields))
+        return scaled(field_size)
+    target = count_parameters(counterpart())
 
-        def count(multiplier: float) -> int:
-            return count_parameters(CNNGenerator(symmetry, image, scaled(multiplier), latent_dim))
-    else:
-        target = count_parameters(InvariantDiscriminator(symmetry, image, fields))
-
-        def count(multiplier: float) -> int:
-            return count_parameters(CNNDiscriminator(symmetry, image, scaled(multiplier)))
+    def count(multiplier: float) -> int:
+        return count_parameters(baseline(scaled(multiplier)))
 
     low, high = 0.05, float(field_size)
     while count(high) < target:
@@ -67,4 +60,4 @@ def matched_widths(
         else:
             high = middle
     best = min((low, high), key=lambda m: abs(count(m) - target))
-    return scaled(best), latent_dim
+    return scaled(best)

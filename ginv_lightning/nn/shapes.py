@@ -19,6 +19,21 @@ class ImageShape:
             raise ValueError(f"image size must be >= 2, got {self.size}")
 
 
+@dataclass(frozen=True)
+class VectorShape:
+    """Points of R^dim, moved by the group's base-space representation (see ``Symmetry.act``)."""
+
+    dim: int
+
+    def __post_init__(self) -> None:
+        if self.dim < 1:
+            raise ValueError(f"vector dimension must be >= 1, got {self.dim}")
+
+
+# What a network builder receives as the second argument, after the symmetry.
+DataShape = ImageShape | VectorShape
+
+
 def base_size(size: int, stages: int) -> int:
     """Edge length of the coarsest feature map of a ``stages``-stage ladder ending at ``size``.
 

@@ -2,7 +2,8 @@
 
 They make any network respect the group by averaging, not by construction:
 the generator applies a uniformly random group element to each output (S_G),
-the discriminator averages its score over the orbit of each input.
+the discriminator averages its score over the orbit of each input. They work
+on images and on points alike, through ``Symmetry.act``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import torch
 from torch import Tensor
 
 from ginv_lightning.nn.base import Discriminator, DiscriminatorBuilder, Generator, GeneratorBuilder
-from ginv_lightning.nn.shapes import ImageShape
+from ginv_lightning.nn.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -22,7 +23,7 @@ class SymmetrizedGenerator(Generator):
     drawn from torch's global RNG, so ``seed_everything`` makes it reproducible.
     """
 
-    def __init__(self, symmetry: Symmetry, image: ImageShape, base: GeneratorBuilder) -> None:
+    def __init__(self, symmetry: Symmetry, image: DataShape, base: GeneratorBuilder) -> None:
         super().__init__()
         self.symmetry = symmetry
         self.base = base(symmetry, image)
@@ -68,7 +69,7 @@ class SymmetrizedDiscriminator(Discriminator):
     def __init__(
         self,
         symmetry: Symmetry,
-        image: ImageShape,
+        image: DataShape,
         base: DiscriminatorBuilder,
         samples: int = 8,
     ) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import torch
 from escnn import gspaces
-from escnn.group import Group, GroupElement
+from escnn.group import Group, GroupElement, Representation
 from escnn.nn import FieldType
 from torch import Tensor
 
@@ -22,12 +22,15 @@ from ginv_lightning.symmetry.action import (
 
 
 class Symmetry:
-    """A symmetry group G acting on signals over a grid, backed by an escnn gspace.
+    """A symmetry group G acting on signals over a grid, or on points, backed by an escnn gspace.
 
     The gspace carries the mathematics (the group, its representations, its
     action on the base space); this class adds what GAN training needs on top:
     enumerating or Haar-sampling elements reproducibly, and a differentiable,
-    batched action on tensors.
+    batched action on tensors. Images (N, C, *grid) move by their grid; points
+    (N, d) of the base space R^d itself move by the base-space representation
+    (2-D rotations and reflections for the planar groups), so vector data use
+    the same groups and plugins as images.
 
     Args:
         name: canonical name, e.g. ``"C4"``.
@@ -115,8 +118,26 @@ class Symmetry:
         """Whether the element maps grid points to grid points (no interpolation)."""
         return signed_permutation(self.grid_matrix(element)) is not None
 
+    @property
+    def vector_representation(self) -> Representation:
+        """How the group moves points of its base space R^d (escnn's ``basespace_action``)."""
+        return self.gspace.basespace_action
+
+    @cached_property
+    def vector_gspace(self) -> gspaces.GSpace:
+        """The group with no base space: where the fields of equivariant MLPs live."""
+        return gspaces.no_base_space(self.group)
+
+    def vector_matrix(self, element: GroupElement) -> np.ndarray:
+        """The (d, d) matrix moving points of R^d, in escnn's (x, y, z) coordinates."""
+        return np.asarray(self.vector_representation(element), dtype=np.float64)
+
     def act(self, element: GroupElement, x: Tensor) -> Tensor:
-        """Move a batch of scalar signals (N, C, *grid) by one element."""
+        """Move a batch of scalar signals (N, C, *grid), or of points (N, d), by one element."""
+        if x.dim() == 2:
+            self._check_points(x)
+            matrix = torch.as_tensor(self.vector_matrix(element), dtype=x.dtype, device=x.device)
+            return x @ matrix.T
         if all(n == 1 for n in x.shape[2:]):
             return x  # a single point (e.g. latent noise) is fixed by every element
         perm = signed_permutation(self.grid_matrix(element))
@@ -126,9 +147,13 @@ class Symmetry:
         return resample_grid(x, matrix.expand(x.shape[0], -1, -1))
 
     def act_each(self, elements: Sequence[GroupElement], x: Tensor) -> Tensor:
-        """Move sample ``i`` of a batch of scalar signals by ``elements[i]``."""
+        """Move sample ``i`` of a batch of scalar signals or points by ``elements[i]``."""
         if len(elements) != x.shape[0]:
             raise ValueError(f"{len(elements)} elements for a batch of {x.shape[0]}")
+        if x.dim() == 2:
+            self._check_points(x)
+            matrices = self._vector_matrices(elements).to(dtype=x.dtype, device=x.device)
+            return torch.einsum("nij,nj->ni", matrices, x)
         if all(n == 1 for n in x.shape[2:]):
             return x
         out = torch.empty_like(x)
@@ -156,10 +181,35 @@ class Symmetry:
             out[index] = resample_grid(x[index], matrices)
         return out
 
+    def _check_points(self, x: Tensor) -> None:
+        if x.shape[1] != self.dimensionality:
+            raise ValueError(
+                f"{self.name} moves points of R^{self.dimensionality}, got a batch of "
+                f"{x.shape[1]}-dimensional vectors; images must be (N, C, *grid)"
+            )
+
+    def _vector_matrices(self, elements: Sequence[GroupElement]) -> Tensor:
+        """(N, d, d) matrices of ``elements``; a finite group's are computed once."""
+        if not self.is_finite:
+            return torch.as_tensor(np.stack([self.vector_matrix(g) for g in elements]))
+        table, index = self._vector_table
+        return table[[index[g] for g in elements]]
+
+    @cached_property
+    def _vector_table(self) -> tuple[Tensor, dict[GroupElement, int]]:
+        table = torch.as_tensor(np.stack([self.vector_matrix(g) for g in self._elements]))
+        return table, {g: i for i, g in enumerate(self._elements)}
+
     def act_fields(self, element: GroupElement, x: Tensor, field_type: FieldType) -> Tensor:
-        """Move a batch of feature fields of any escnn type: mix the channels, then the grid."""
+        """Move a batch of feature fields of any escnn type: mix the channels, then the grid.
+
+        Fields of a gspace without base space (those of equivariant MLPs) have no grid
+        to move: mixing the channels is the whole action.
+        """
         rho = torch.as_tensor(field_type.representation(element), dtype=x.dtype, device=x.device)
         mixed = torch.einsum("oc,bc...->bo...", rho, x)
+        if field_type.gspace.dimensionality == 0:
+            return mixed
         return self.act(element, mixed)
 
     def element_label(self, element: GroupElement) -> str:

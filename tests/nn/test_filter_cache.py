@@ -9,7 +9,9 @@ import torch
 from ginv_lightning.gan.losses import RelativisticAverage
 from ginv_lightning.gan.penalties import R1, GradientPenalty
 from ginv_lightning.nn import ImageShape, InvariantDiscriminator
+from ginv_lightning.nn.equivariant_mlp import InvariantMLPDiscriminator
 from ginv_lightning.nn.filter_cache import filters_expanded_once
+from ginv_lightning.nn.shapes import VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 IMAGE = ImageShape(1, 16)
@@ -47,6 +49,21 @@ def test_discriminator_step_is_unchanged_by_expanding_once():
     assert torch.allclose(plain_loss, once_loss, atol=1e-6, rtol=0)
     for a, b in zip(plain_grads, once_grads, strict=True):
         assert torch.allclose(a, b, atol=1e-6, rtol=1e-6)
+
+
+def test_mlp_discriminator_step_is_unchanged_by_expanding_once():
+    torch.manual_seed(0)
+    discriminator = InvariantMLPDiscriminator(resolve_group("C4"), VectorShape(2), widths=[3, 4])
+    twin = copy.deepcopy(discriminator)
+    real, fake = torch.randn(8, 2), torch.randn(8, 2)
+    torch.manual_seed(1)
+    plain_loss, plain_grads = discriminator_step(discriminator, real, fake, once=False)
+    torch.manual_seed(1)
+    once_loss, once_grads = discriminator_step(twin, real, fake, once=True)
+    assert torch.allclose(plain_loss, once_loss, atol=1e-6, rtol=0)
+    for a, b in zip(plain_grads, once_grads, strict=True):
+        assert torch.allclose(a, b, atol=1e-6, rtol=1e-6)
+    assert "expand_parameters" not in vars(twin.net[0])  # restored after the block
 
 
 def test_frozen_discriminator_passes_the_same_gradient_to_its_input():

@@ -1,0 +1,137 @@
+"""Equivariant MLPs (escnn, no base space) for data that are points of R^d, not images.
+
+The group acts on a point by its base-space representation (a 2-D rotation or
+reflection for the planar groups); hidden features are regular fields of the
+group with no base space (``escnn.gspaces.no_base_space``), mixed by
+``escnn.nn.Linear`` and pointwise nonlinearities, as escnn's MLP examples do.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+import torch
+from escnn import nn as enn
+from torch import Tensor, nn
+
+from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.equivariant import check_widths
+from ginv_lightning.nn.export import export_sequential
+from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.shapes import DataShape, VectorShape
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class EquivariantMLPGenerator(Generator):
+    """G(rho(g) z) = g.G(z) for points: regular-field noise, equivariant layers, a vector out.
+
+    The noise is ``latent_fields`` regular fields: its Gaussian law is invariant
+    but no group element fixes it, so the generated law is invariant while each
+    point is free to lie anywhere (noise in trivial fields could only produce the
+    fixed points of the group, i.e. the origin).
+
+    Args:
+        symmetry: the group the generator commutes with.
+        shape: the points it makes, of the base space's dimension.
+        widths: regular fields per hidden layer.
+        latent_fields: regular fields of noise.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        shape: DataShape,
+        widths: Sequence[int] = (32, 32),
+        latent_fields: int = 4,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        check_vectors(symmetry, shape)
+        fields = FeatureFields.for_vectors(symmetry)
+        self.latent_type = fields.latent(latent_fields)
+        self.latent_shape = (self.latent_type.size,)
+        current = self.latent_type
+        layers: list[enn.EquivariantModule] = []
+        for width in widths:
+            following = fields.hidden(width)
+            layers += [linear(current, following), fields.activation(following, leaky=True)]
+            current = following
+        layers.append(linear(current, fields.vectors()))
+        self.net = enn.SequentialModule(*layers)
+
+    def forward(self, z: Tensor) -> Tensor:
+        return self.net(enn.GeometricTensor(z, self.latent_type)).tensor
+
+    @torch.no_grad()
+    def export(self) -> Generator:
+        """Plain torch layers with the weight matrices expanded once."""
+        was_training = self.net.training
+        self.net.train()  # drop escnn's cached matrices: they may carry autograd history
+        net = copy.deepcopy(self.net).eval()
+        self.net.train(was_training)
+        return _ExportedMLP(export_sequential(net), self.latent_shape).eval()
+
+
+class _ExportedMLP(ExportedGenerator):
+    """An exported vector generator: no tanh, points are unbounded."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        return self.net(z)
+
+
+class InvariantMLPDiscriminator(Discriminator):
+    """D(g.x) = D(x) for points: equivariant layers, group pooling, a linear head.
+
+    One forward pass, whatever the group's order (an orbit average costs |G|).
+
+    Args:
+        symmetry: the group the score is invariant to.
+        shape: the points it judges.
+        widths: regular fields per hidden layer.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        shape: DataShape,
+        widths: Sequence[int] = (32, 32),
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        check_vectors(symmetry, shape)
+        fields = FeatureFields.for_vectors(symmetry)
+        self.in_type = fields.vectors()
+        current = self.in_type
+        layers: list[enn.EquivariantModule] = []
+        for width in widths:
+            following = fields.hidden(width)
+            layers += [linear(current, following), fields.activation(following, leaky=True)]
+            current = following
+        self.net = enn.SequentialModule(*layers)
+        self.fields = fields
+        self.head = nn.Linear(len(current), 1)
+
+    def forward(self, x: Tensor) -> Tensor:
+        features = self.net(enn.GeometricTensor(x, self.in_type))
+        invariant = self.fields.invariant_features(features.tensor, features.type)
+        return self.head(invariant).squeeze(-1)
+
+
+def linear(in_type: enn.FieldType, out_type: enn.FieldType) -> enn.Linear:
+    """An equivariant linear map that owns its basis (see ``layers.py`` on ``recompute``)."""
+    return enn.Linear(in_type, out_type, recompute=True)
+
+
+def check_vectors(symmetry: Symmetry, shape: DataShape) -> None:
+    """MLPs make and judge points of the base space; images need the convolutional networks."""
+    if not isinstance(shape, VectorShape):
+        raise ValueError(
+            f"MLP networks take vector data (points of R^d), got {shape}; "
+            "use the convolutional networks for images"
+        )
+    if shape.dim != symmetry.dimensionality:
+        raise ValueError(
+            f"{symmetry.name} acts on R^{symmetry.dimensionality}, "
+            f"but the data are points of R^{shape.dim}"
+        )

@@ -1,0 +1,109 @@
+"""Ordinary MLP baselines for vector data, optionally sized to match an equivariant MLP."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+
+from torch import Tensor, nn
+
+from ginv_lightning.nn.base import Discriminator, Generator
+from ginv_lightning.nn.equivariant import check_widths
+from ginv_lightning.nn.equivariant_mlp import (
+    EquivariantMLPGenerator,
+    InvariantMLPDiscriminator,
+    check_vectors,
+)
+from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.matching import Match, matched_widths
+from ginv_lightning.nn.shapes import DataShape
+from ginv_lightning.symmetry.base import Symmetry
+
+
+class MLPGenerator(Generator):
+    """The equivariant MLP generator's layout with plain ``nn.Linear`` layers and no constraint.
+
+    Args:
+        symmetry: only the dimension it acts on is used, and its field size when matching.
+        shape: the points it makes.
+        widths: units per hidden layer; with ``match`` set, the *equivariant*
+            counterpart's fields per layer instead.
+        latent_dim: noise dimension; with ``match`` set, the counterpart's latent fields.
+        match: ``None`` takes ``widths`` as units. ``"params"`` picks units so that
+            the parameter count is within 10% of ``EquivariantMLPGenerator(widths,
+            latent_dim)``; ``"shapes"`` multiplies by the field size (the same
+            matrix shapes). The noise then has the counterpart's dimension.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        shape: DataShape,
+        widths: Sequence[int] = (128, 128),
+        latent_dim: int = 16,
+        match: Match | None = None,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        check_vectors(symmetry, shape)
+        if match is not None:
+            fields, latent_fields = list(widths), latent_dim
+            vector_fields = FeatureFields.for_vectors(symmetry)
+            latent_dim = vector_fields.latent(latent_fields).size
+            widths = matched_widths(
+                fields,
+                vector_fields.field_size,
+                match,
+                lambda: EquivariantMLPGenerator(symmetry, shape, fields, latent_fields),
+                lambda units: MLPGenerator(symmetry, shape, units, latent_dim),
+            )
+        self.latent_shape = (latent_dim,)
+        self.net = _stack(latent_dim, widths, shape.dim, lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, z: Tensor) -> Tensor:
+        return self.net(z)
+
+    def export(self) -> Generator:
+        return copy.deepcopy(self).eval()
+
+
+class MLPDiscriminator(Discriminator):
+    """The invariant MLP discriminator's layout with plain layers: no symmetry at all.
+
+    Args:
+        widths: units per hidden layer (fields of the counterpart with ``match``).
+        match: as for :class:`MLPGenerator`, against ``InvariantMLPDiscriminator(widths)``.
+    """
+
+    def __init__(
+        self,
+        symmetry: Symmetry,
+        shape: DataShape,
+        widths: Sequence[int] = (128, 128),
+        match: Match | None = None,
+    ) -> None:
+        super().__init__()
+        check_widths(widths)
+        check_vectors(symmetry, shape)
+        if match is not None:
+            fields = list(widths)
+            widths = matched_widths(
+                fields,
+                FeatureFields.for_vectors(symmetry).field_size,
+                match,
+                lambda: InvariantMLPDiscriminator(symmetry, shape, fields),
+                lambda units: MLPDiscriminator(symmetry, shape, units),
+            )
+        self.net = _stack(shape.dim, widths, 1, lambda: nn.LeakyReLU(0.2))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.net(x).squeeze(-1)
+
+
+def _stack(inputs: int, widths: Sequence[int], outputs: int, activation) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for width in widths:
+        layers += [nn.Linear(inputs, width), activation()]
+        inputs = width
+    layers.append(nn.Linear(inputs, outputs))
+    return nn.Sequential(*layers)
