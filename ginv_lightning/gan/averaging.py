@@ -10,6 +10,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ginv_lightning.nn.copying import sharing_escnn_types
+from ginv_lightning.nn.traversal import unique_modules, unique_parameters
 
 RUNNING_STATISTICS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
 
@@ -30,13 +31,23 @@ def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
     """Average the weights; copy batch-norm statistics, as StyleGAN2-ADA does.
 
     Averaging *all* buffers (``use_buffers=True``) would also average escnn's
-    constant sampled bases on every step, for nothing.
+    constant sampled bases on every step, for nothing. This is what
+    ``AveragedModel.update_parameters`` does (copy at the first update, then its
+    averaging function), minus its walks over the modules, which hash escnn's
+    kernel bases (see :mod:`ginv_lightning.nn.traversal`).
     """
-    ema.update_parameters(generator)
-    targets = dict(ema.module.named_buffers())
-    for name, buffer in generator.named_buffers():
-        if name.rpartition(".")[2] in RUNNING_STATISTICS:
-            targets[name].copy_(buffer)
+    averaged, current = unique_parameters(ema.module), unique_parameters(generator)
+    if ema.n_averaged == 0:
+        for target, source in zip(averaged, current, strict=True):
+            target.copy_(source)
+    else:
+        ema.multi_avg_fn(averaged, current, ema.n_averaged)
+    ema.n_averaged += 1
+    for target, source in zip(unique_modules(ema.module), unique_modules(generator), strict=True):
+        targets = dict(target.named_buffers(recurse=False))
+        for name, buffer in source.named_buffers(recurse=False):
+            if name in RUNNING_STATISTICS:
+                targets[name].copy_(buffer)
 
 
 @contextmanager

@@ -19,6 +19,8 @@ from escnn.nn.modules.conv.rd_convolution import _RdConv
 from escnn.nn.modules.conv.rd_transposed_convolution import _RdConvTransposed
 from torch import nn
 
+from ginv_lightning.nn.traversal import unique_modules
+
 EXPANDING = (_RdConv, _RdConvTransposed, Linear)
 
 
@@ -28,7 +30,7 @@ def filters_expanded_once(module: nn.Module) -> Iterator[None]:
 
     The weights must not change inside the block (step the optimiser after it).
     """
-    convolutions = [m for m in module.modules() if isinstance(m, EXPANDING) and m.training]
+    convolutions = [m for m in unique_modules(module) if isinstance(m, EXPANDING) and m.training]
     for convolution in convolutions:
         expanded = convolution.expand_parameters()
         convolution.expand_parameters = lambda expanded=expanded: expanded

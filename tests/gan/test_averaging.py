@@ -50,3 +50,19 @@ def test_sampling_uses_the_current_averaged_weights_not_stale_filters():
     assert not torch.allclose(first, second)
     assert ema.module.training  # back to train mode, escnn's cached filters dropped
     assert not [n for n, _ in ema.module.named_buffers() if n.endswith(".filter")]
+
+
+def test_update_matches_torch_averaged_model_exactly():
+    """The update walks modules its own way; the weights are torch's to the bit."""
+    torch.manual_seed(0)
+    generator = EquivariantGenerator(resolve_group("C4"), ImageShape(1, 16), [4, 2, 2], 2)
+    ours, reference = generator_ema(generator, 0.9), generator_ema(generator, 0.9)
+    for _ in range(4):
+        with torch.no_grad():
+            for p in generator.parameters():
+                p.add_(torch.randn_like(p))
+        update_ema(ours, generator)
+        reference.update_parameters(generator)
+    assert ours.n_averaged == reference.n_averaged == 4
+    for mine, theirs in zip(ours.module.parameters(), reference.module.parameters(), strict=True):
+        assert torch.equal(mine, theirs)

@@ -1,0 +1,43 @@
+"""Walking a network's modules and tensors without hashing its modules.
+
+Every walk torch offers (``modules()``, ``children()``, ``parameters()``,
+``buffers()``) checks each module against a set of those seen, which hashes
+it. escnn's kernel bases are modules whose ``__hash__`` digests their sampled
+tensors (one ``.numpy()`` per tensor), so one such walk over the main job's
+generator costs milliseconds, and the EMA update and the per-step filter
+expansion walk the networks several times per training step. These helpers
+yield the same items in the same order, telling repeats apart by identity
+(reading ``_modules``, the child table every torch walk reads).
+"""
+
+from __future__ import annotations
+
+from torch import Tensor, nn
+
+
+def unique_modules(module: nn.Module) -> list[nn.Module]:
+    """``list(module.modules())``, without hashing any module."""
+    seen: set[int] = set()
+    found: list[nn.Module] = []
+
+    def visit(current: nn.Module) -> None:
+        seen.add(id(current))
+        found.append(current)
+        for child in current._modules.values():
+            if child is not None and id(child) not in seen:
+                visit(child)
+
+    visit(module)
+    return found
+
+
+def unique_parameters(module: nn.Module) -> list[Tensor]:
+    """``list(module.parameters())``, without hashing any module."""
+    seen: set[int] = set()
+    found = []
+    for owner in unique_modules(module):
+        for _, parameter in owner.named_parameters(recurse=False):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                found.append(parameter)
+    return found
