@@ -8,11 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from lightning.pytorch import Callback, LightningModule, Trainer
+from lightning.pytorch import Callback, LightningModule
 
 from ginv_lightning.benchmark.cases import Case, build
 from ginv_lightning.data.rotdigits import RotDigits
 from ginv_lightning.gan.averaging import evaluating
+from ginv_lightning.quiet_trainer import quiet_trainer
 
 
 @dataclass(frozen=True)
@@ -63,18 +64,7 @@ def train_batches(
     """Train ``warmup + batches`` batches; the seconds each timed batch took."""
     timer = _BatchTimer(_synchronizer(accelerator))
     steps_per_batch = 1 + 1 / module.n_critic
-    trainer = Trainer(
-        max_steps=round((warmup + batches) * steps_per_batch),
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        limit_val_batches=0,
-        num_sanity_val_steps=0,
-        accelerator=accelerator,
-        devices=1,
-        callbacks=[timer],
-    )
+    trainer = quiet_trainer(round((warmup + batches) * steps_per_batch), [timer], accelerator)
     trainer.fit(module, datamodule=data)
     return timer.times[warmup:]
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import time
-import warnings
 from dataclasses import dataclass
 from functools import partial
 
@@ -19,6 +17,7 @@ from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import GradientPenalty
 from ginv_lightning.metrics.wasserstein import wasserstein1
 from ginv_lightning.nn.base import count_parameters
+from ginv_lightning.quiet_trainer import quiet_trainer
 from ginv_lightning.study.models import builders
 from ginv_lightning.study.settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
 from ginv_lightning.symmetry import resolve_group
@@ -98,25 +97,6 @@ class LinearDecay:
 
     def __call__(self, epoch: int) -> float:
         return max(0.0, 1 - epoch / self.epochs)
-
-
-def quiet_trainer(max_steps: int, callbacks: list[Callback]) -> Trainer:
-    """A trainer for many tiny runs: no checkpoints, loggers, progress bars or summaries."""
-    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
-    warnings.filterwarnings("ignore", module="lightning")
-    return Trainer(
-        accelerator="cpu",
-        devices=1,
-        max_steps=max_steps,
-        max_epochs=-1,
-        logger=False,
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
-        limit_val_batches=0,
-        num_sanity_val_steps=0,
-        callbacks=callbacks,
-    )
 
 
 def sample(model: GAN, n: int, seed: int) -> torch.Tensor:
