@@ -17,6 +17,8 @@ from ginv_lightning.nn import (
     InvariantDiscriminator,
     SymmetrizedDiscriminator,
 )
+from ginv_lightning.nn.equivariant_mlp import EquivariantMLPGenerator, InvariantMLPDiscriminator
+from ginv_lightning.nn.shapes import VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 GROUPS = ["octahedral", "full_octahedral"]
@@ -82,3 +84,19 @@ def test_export_and_moving_average_copy_give_the_same_grids(networks):
         assert torch.allclose(ema.module(z), reference, atol=1e-6)
         assert torch.allclose(generator.export()(z), reference, atol=1e-5)
     assert ema.module.net[0].in_type is generator.net[0].in_type  # escnn types are shared
+
+
+@pytest.mark.parametrize("name", GROUPS)
+def test_mlps_on_points_of_r3_are_equivariant_and_invariant(name):
+    """The core's vector-data networks take the plugin's groups: points move by 3-D rotations."""
+    symmetry = resolve_group(name)
+    generator = EquivariantMLPGenerator(symmetry, VectorShape(3), [3, 2], 2).double().eval()
+    discriminator = InvariantMLPDiscriminator(symmetry, VectorShape(3), [3, 2]).double().eval()
+    z = generator.sample_latent(6).double()
+    x = torch.randn(6, 3, dtype=torch.float64)
+    with torch.no_grad():
+        points, scores = generator(z), discriminator(x)
+        for g in symmetry.elements():
+            moved = generator(symmetry.act_fields(g, z, generator.latent_type))
+            assert relative_error(moved, symmetry.act(g, points)) <= TOLERANCE, str(g)
+            assert relative_error(discriminator(symmetry.act(g, x)), scores) <= TOLERANCE, str(g)
