@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from contextlib import nullcontext
 
 import torch
 
@@ -19,7 +20,7 @@ IMAGE = ImageShape(1, 16)
 
 def discriminator_step(discriminator, real, fake, once: bool) -> tuple[torch.Tensor, list]:
     discriminator.zero_grad()
-    context = filters_expanded_once(discriminator) if once else _nothing()
+    context = filters_expanded_once(discriminator) if once else nullcontext()
     with context:
         scores = discriminator(torch.cat([real, fake]))
         loss = RelativisticAverage().discriminator(scores[:8], scores[8:])
@@ -29,19 +30,9 @@ def discriminator_step(discriminator, real, fake, once: bool) -> tuple[torch.Ten
     return loss.detach(), [p.grad.clone() for p in discriminator.parameters()]
 
 
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *_):
-        return False
-
-
-def test_discriminator_step_is_unchanged_by_expanding_once():
-    torch.manual_seed(0)
-    discriminator = InvariantDiscriminator(resolve_group("D4"), IMAGE, widths=[2, 3, 4])
+def assert_step_unchanged_by_expanding_once(discriminator, real, fake) -> torch.nn.Module:
+    """Run one penalised step plainly and one on a twin expanding once; return the twin."""
     twin = copy.deepcopy(discriminator)
-    real, fake = torch.randn(8, 1, 16, 16), torch.randn(8, 1, 16, 16)
     torch.manual_seed(1)  # the gradient penalty draws interpolation weights
     plain_loss, plain_grads = discriminator_step(discriminator, real, fake, once=False)
     torch.manual_seed(1)
@@ -49,20 +40,21 @@ def test_discriminator_step_is_unchanged_by_expanding_once():
     assert torch.allclose(plain_loss, once_loss, atol=1e-6, rtol=0)
     for a, b in zip(plain_grads, once_grads, strict=True):
         assert torch.allclose(a, b, atol=1e-6, rtol=1e-6)
+    return twin
+
+
+def test_discriminator_step_is_unchanged_by_expanding_once():
+    torch.manual_seed(0)
+    discriminator = InvariantDiscriminator(resolve_group("D4"), IMAGE, widths=[2, 3, 4])
+    real, fake = torch.randn(8, 1, 16, 16), torch.randn(8, 1, 16, 16)
+    assert_step_unchanged_by_expanding_once(discriminator, real, fake)
 
 
 def test_mlp_discriminator_step_is_unchanged_by_expanding_once():
     torch.manual_seed(0)
     discriminator = InvariantMLPDiscriminator(resolve_group("C4"), VectorShape(2), widths=[3, 4])
-    twin = copy.deepcopy(discriminator)
     real, fake = torch.randn(8, 2), torch.randn(8, 2)
-    torch.manual_seed(1)
-    plain_loss, plain_grads = discriminator_step(discriminator, real, fake, once=False)
-    torch.manual_seed(1)
-    once_loss, once_grads = discriminator_step(twin, real, fake, once=True)
-    assert torch.allclose(plain_loss, once_loss, atol=1e-6, rtol=0)
-    for a, b in zip(plain_grads, once_grads, strict=True):
-        assert torch.allclose(a, b, atol=1e-6, rtol=1e-6)
+    twin = assert_step_unchanged_by_expanding_once(discriminator, real, fake)
     assert "expand_parameters" not in vars(twin.net[0])  # restored after the block
 
 
