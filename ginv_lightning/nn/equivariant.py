@@ -9,7 +9,6 @@ from escnn import nn as enn
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
-from ginv_lightning.nn.copying import copy_network
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.layers import (
@@ -83,14 +82,9 @@ class EquivariantGenerator(Generator):
     def forward(self, z: Tensor) -> Tensor:
         return torch.tanh(self.net(enn.GeometricTensor(z, self.latent_type)).tensor)
 
-    @torch.no_grad()
     def export(self) -> Generator:
         """Plain torch layers with the filters expanded once (see ``nn.export``)."""
-        was_training = self.net.training
-        self.net.train()  # drop escnn's cached filters: they may carry autograd history
-        net = copy_network(self.net).eval()
-        self.net.train(was_training)
-        return ExportedGenerator(export_sequential(net), self.latent_shape).eval()
+        return ExportedGenerator(export_sequential(self.net), self.latent_shape).eval()
 
 
 class InvariantDiscriminator(Discriminator):

@@ -8,10 +8,8 @@ group with no base space (``escnn.gspaces.no_base_space``), mixed by
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 
-import torch
 from escnn import nn as enn
 from torch import Tensor, nn
 
@@ -51,26 +49,16 @@ class EquivariantMLPGenerator(Generator):
         fields = FeatureFields.for_vectors(symmetry)
         self.latent_type = fields.latent(latent_fields)
         self.latent_shape = (self.latent_type.size,)
-        current = self.latent_type
-        layers: list[enn.EquivariantModule] = []
-        for width in widths:
-            following = fields.hidden(width)
-            layers += [linear(current, following), fields.activation(following, leaky=True)]
-            current = following
+        layers, current = hidden_layers(fields, self.latent_type, widths)
         layers.append(linear(current, fields.vectors()))
         self.net = enn.SequentialModule(*layers)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.net(enn.GeometricTensor(z, self.latent_type)).tensor
 
-    @torch.no_grad()
     def export(self) -> Generator:
-        """Plain torch layers with the weight matrices expanded once."""
-        was_training = self.net.training
-        self.net.train()  # drop escnn's cached matrices: they may carry autograd history
-        net = copy.deepcopy(self.net).eval()
-        self.net.train(was_training)
-        return _ExportedMLP(export_sequential(net), self.latent_shape).eval()
+        """Plain torch layers with the weight matrices expanded once (see ``nn.export``)."""
+        return _ExportedMLP(export_sequential(self.net), self.latent_shape).eval()
 
 
 class _ExportedMLP(ExportedGenerator):
@@ -102,12 +90,7 @@ class InvariantMLPDiscriminator(Discriminator):
         check_vectors(symmetry, shape)
         fields = FeatureFields.for_vectors(symmetry)
         self.in_type = fields.vectors()
-        current = self.in_type
-        layers: list[enn.EquivariantModule] = []
-        for width in widths:
-            following = fields.hidden(width)
-            layers += [linear(current, following), fields.activation(following, leaky=True)]
-            current = following
+        layers, current = hidden_layers(fields, self.in_type, widths)
         self.net = enn.SequentialModule(*layers)
         self.fields = fields
         self.head = nn.Linear(len(current), 1)
@@ -116,6 +99,22 @@ class InvariantMLPDiscriminator(Discriminator):
         features = self.net(enn.GeometricTensor(x, self.in_type))
         invariant = self.fields.invariant_features(features.tensor, features.type)
         return self.head(invariant).squeeze(-1)
+
+
+def hidden_layers(
+    fields: FeatureFields, in_type: enn.FieldType, widths: Sequence[int]
+) -> tuple[list[enn.EquivariantModule], enn.FieldType]:
+    """Linear maps to ``widths`` regular fields, each followed by a leaky nonlinearity.
+
+    Returns the layers and the field type they end with.
+    """
+    layers: list[enn.EquivariantModule] = []
+    current = in_type
+    for width in widths:
+        following = fields.hidden(width)
+        layers += [linear(current, following), fields.activation(following, leaky=True)]
+        current = following
+    return layers, current
 
 
 def linear(in_type: enn.FieldType, out_type: enn.FieldType) -> enn.Linear:

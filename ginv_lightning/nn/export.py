@@ -13,6 +13,8 @@ import torch.nn.functional as F
 from escnn import nn as enn
 from torch import Tensor, nn
 
+from ginv_lightning.nn.copying import copy_network
+
 
 class FieldwiseFourierActivation(nn.Module):
     """Plain-torch form of ``escnn.nn.FourierPointwise`` with ELU (``FourierELU``)."""
@@ -32,10 +34,21 @@ class FieldwiseFourierActivation(nn.Module):
         return out.flatten(1, 2)
 
 
+@torch.no_grad()
 def export_sequential(network: enn.SequentialModule) -> nn.Sequential:
-    """Export each layer of an escnn ``SequentialModule`` (which must be in eval mode)."""
+    """Plain torch layers computing what ``network`` computes in eval mode.
+
+    A copy is exported, and ``network`` keeps its mode: escnn exports only in
+    eval mode, and entering it caches expanded filters in the module. The copy
+    is taken in train mode, so that no cached filter carrying autograd history
+    comes along, and shares escnn's types (see ``nn.copying``).
+    """
+    was_training = network.training
+    network.train()
+    copied = copy_network(network).eval()
+    network.train(was_training)
     layers = []
-    for layer in network.children():
+    for layer in copied.children():
         if isinstance(layer, enn.FourierPointwise):
             layers.append(FieldwiseFourierActivation(layer))
         else:
