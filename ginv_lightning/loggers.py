@@ -15,6 +15,8 @@ from typing import Any
 from lightning.pytorch.loggers import CSVLogger
 from lightning.pytorch.loggers.csv_logs import ExperimentWriter
 
+from ginv_lightning.atomic_files import atomic_writer
+
 
 class _AppendingWriter(ExperimentWriter):
     def __init__(self, log_dir: str, resume_step: int | None) -> None:
@@ -30,12 +32,10 @@ class _AppendingWriter(ExperimentWriter):
             rows = list(reader)
         if self._resume_step is not None:
             kept = [row for row in rows if _step(row) <= self._resume_step]
-            temporary = self.metrics_file_path + ".tmp"
-            with open(temporary, "w", newline="") as handle:
+            with atomic_writer(self.metrics_file_path, "w", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=header)
                 writer.writeheader()
                 writer.writerows(kept)
-            os.replace(temporary, self.metrics_file_path)
         self.metrics_keys = header
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
+from ginv_lightning.atomic_files import atomic_writer
+
 
 def default_cache_dir() -> Path:
     root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
@@ -51,8 +53,6 @@ def reference_features(
     if path.is_file():
         return torch.load(path, weights_only=True)
     computed = extract(features, mine, batch_size, device)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    torch.save(computed, partial)
-    partial.replace(path)
+    with atomic_writer(path) as handle:
+        torch.save(computed, handle)
     return computed

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from ginv_lightning.atomic_files import write_atomic
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.study.settings import Cell, Outcome
 
@@ -22,17 +22,6 @@ COLUMNS = [
     "model", "group", "order", "n", "seed", "w1", "floor", "floor_std",
     "g_params", "d_params", "seconds",
 ]  # fmt: skip
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
 
 
 class Records:

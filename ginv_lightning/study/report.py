@@ -7,8 +7,8 @@ import json
 import math
 from pathlib import Path
 
+from ginv_lightning.atomic_files import write_atomic
 from ginv_lightning.study.analysis import Analysis, LineResult
-from ginv_lightning.study.records import write_atomic
 
 
 def summary_markdown(analysis: Analysis, target: str, samples: int) -> str:

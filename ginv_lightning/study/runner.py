@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from ginv_lightning.atomic_files import write_atomic
 from ginv_lightning.study.config import StudyConfig
-from ginv_lightning.study.records import Records, write_atomic
+from ginv_lightning.study.records import Records
 from ginv_lightning.study.run import Cell, evaluate_cell
 
 

@@ -1,0 +1,39 @@
+"""Replacing a file in one step, so that a crash never leaves half of it behind.
+
+Checkpoints, cached features, the resumed metrics CSV and the study's records
+are all written the same way: into a temporary sibling, flushed to disk, then
+renamed over the target. Readers see the old file or the new one; a failed
+write leaves the old file and no temporary.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+
+@contextmanager
+def atomic_writer(
+    path: str | Path, mode: str = "wb", newline: str | None = None
+) -> Iterator[IO[Any]]:
+    """A handle whose content replaces ``path`` when the block ends without error."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, mode, newline=newline) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step."""
+    with atomic_writer(path, "w") as handle:
+        handle.write(text)
