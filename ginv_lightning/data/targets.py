@@ -32,11 +32,6 @@ class PlanarTarget:
             )
         self.k = k
 
-    @property
-    def intrinsic_dim(self) -> int:
-        """Dimension of the support at scales above the noise."""
-        raise NotImplementedError
-
     def sample(self, n: int, generator: torch.Generator) -> Tensor:
         raise NotImplementedError
 
@@ -75,10 +70,6 @@ class GaussianMixture(PlanarTarget):
         self.radius = radius
         self.std = std
 
-    @property
-    def intrinsic_dim(self) -> int:
-        return 2
-
     def sample(self, n: int, generator: torch.Generator) -> Tensor:
         component = torch.randint(self.k, (n,), generator=generator, dtype=torch.float64)
         angle = 2 * math.pi * component / self.k
@@ -113,10 +104,6 @@ class SymmetricCurve(PlanarTarget):
         self.radius = radius
         self.amplitude = amplitude
         self.std = std
-
-    @property
-    def intrinsic_dim(self) -> int:
-        return 1
 
     def sample(self, n: int, generator: torch.Generator) -> Tensor:
         t = 2 * math.pi * torch.rand(n, generator=generator, dtype=torch.float64)

@@ -39,10 +39,11 @@ def wasserstein1(x: Tensor | np.ndarray, y: Tensor | np.ndarray) -> float:
     return float(value)
 
 
-def noise_floor(sample: Callable[[int], Tensor], size: int, repeats: int) -> tuple[float, float]:
-    """Mean and standard deviation of W1 between two independent samples of ``size`` points.
+def noise_floor(sample: Callable[[int], Tensor], repeats: int) -> tuple[float, float]:
+    """Mean and standard deviation of W1 between two independent samples of the law.
 
-    ``sample(i)`` must return the i-th independent sample of the law. This is what
+    ``sample(i)`` must return the i-th independent sample, all of the size the
+    floor is wanted for. This is what
     a perfect generator scores against a held-out sample of the same size.
     """
     values = [wasserstein1(sample(2 * i), sample(2 * i + 1)) for i in range(repeats)]

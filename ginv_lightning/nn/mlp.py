@@ -58,7 +58,7 @@ class MLPGenerator(Generator):
                 lambda units: MLPGenerator(symmetry, shape, units, latent_dim),
             )
         self.latent_shape = (latent_dim,)
-        self.net = _stack(latent_dim, widths, shape.dim, lambda: nn.LeakyReLU(0.2))
+        self.net = _stack(latent_dim, widths, shape.dim)
 
     def forward(self, z: Tensor) -> Tensor:
         return self.net(z)
@@ -94,16 +94,17 @@ class MLPDiscriminator(Discriminator):
                 lambda: InvariantMLPDiscriminator(symmetry, shape, fields),
                 lambda units: MLPDiscriminator(symmetry, shape, units),
             )
-        self.net = _stack(shape.dim, widths, 1, lambda: nn.LeakyReLU(0.2))
+        self.net = _stack(shape.dim, widths, 1)
 
     def forward(self, x: Tensor) -> Tensor:
         return self.net(x).squeeze(-1)
 
 
-def _stack(inputs: int, widths: Sequence[int], outputs: int, activation) -> nn.Sequential:
+def _stack(inputs: int, widths: Sequence[int], outputs: int) -> nn.Sequential:
+    """Linear layers through ``widths`` with LeakyReLU(0.2), as the equivariant MLPs use."""
     layers: list[nn.Module] = []
     for width in widths:
-        layers += [nn.Linear(inputs, width), activation()]
+        layers += [nn.Linear(inputs, width), nn.LeakyReLU(0.2)]
         inputs = width
     layers.append(nn.Linear(inputs, outputs))
     return nn.Sequential(*layers)

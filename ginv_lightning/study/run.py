@@ -47,7 +47,7 @@ def evaluate_cell(
         orbit = symmetrised(resolve_group(cell.group), data.train_points)
         return Outcome(wasserstein1(orbit, data.heldout_points), time.perf_counter() - start)
     seed_everything(cell.seed, verbose=False)
-    model = build_gan(cell, training, networks)
+    model = build_gan(cell, training, networks, data)
     steps_per_g = training.n_critic + 1  # Lightning counts every optimiser step
     tracer = TraceW1(data, eval_samples, cell.seed, trace, training.steps)
     trainer = quiet_trainer(training.steps * steps_per_g, [tracer])
@@ -62,7 +62,7 @@ def evaluate_cell(
     )
 
 
-def build_gan(cell: Cell, training: Training, networks: Networks) -> GAN:
+def build_gan(cell: Cell, training: Training, networks: Networks, data: TargetPoints) -> GAN:
     made = builders(cell.model, networks)
     adam_g = partial(torch.optim.Adam, lr=training.lr_g, betas=training.betas)
     adam_d = partial(torch.optim.Adam, lr=training.lr_d, betas=training.betas)
@@ -74,8 +74,8 @@ def build_gan(cell: Cell, training: Training, networks: Networks) -> GAN:
         generator=made.generator,
         discriminator=made.discriminator,
         group=cell.group,
-        grid_dims=2,
-        vectors=True,
+        grid_dims=data.grid_dims,
+        vectors=data.vectors,
         loss=Wasserstein(),
         penalty=GradientPenalty(training.penalty, one_sided=training.one_sided),
         augment=made.augment,
@@ -105,9 +105,7 @@ def sample(model: GAN, n: int, seed: int) -> torch.Tensor:
 
 
 def symmetrised(symmetry, points: torch.Tensor) -> torch.Tensor:
-    """The orbit of every point under a finite group: |G| n points."""
-    if not symmetry.is_finite:
-        raise ValueError(f"the empirical kind needs a finite group, got {symmetry.name}")
+    """The orbit of every point under a finite group (the config admits no other): |G| n points."""
     return torch.cat([symmetry.act(g, points) for g in symmetry.elements()])
 
 

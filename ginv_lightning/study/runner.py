@@ -87,7 +87,6 @@ def noise_floor(config: StudyConfig) -> tuple[float, float]:
     # streams beyond every held-out seed in use: 2 * HELDOUT_STREAM + i
     mean, std = measure(
         lambda i: config.target.sample_nested(size, 2 * HELDOUT_STREAM + i),
-        size,
         config.evaluation.floor_repeats,
     )
     payload = {"mean": mean, "std": std, "samples": size, "fingerprint": fingerprint}

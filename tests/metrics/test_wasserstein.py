@@ -35,8 +35,8 @@ def test_noise_floor_is_positive_and_shrinks_with_the_sample_size():
     def sampler(size):
         return lambda i: torch.randn(size, 2, generator=torch.Generator().manual_seed(i))
 
-    small, _ = noise_floor(sampler(200), 200, 3)
-    large, spread = noise_floor(sampler(2000), 2000, 3)
+    small, _ = noise_floor(sampler(200), 3)
+    large, spread = noise_floor(sampler(2000), 3)
     assert 0 < large < small and spread >= 0
 
 
