@@ -98,7 +98,8 @@ def _fit_slope(result: LineResult, table: dict, resamples: list[list[int]]) -> N
     if len(ns) < 2:
         return
     cells = table[(result.model, result.group)]
-    result.slope = _slope(ns, [_geomean(cells[n].values()) for n in ns])
+    means = dict(zip(result.n, result.mean, strict=True))
+    result.slope = _slope(ns, [means[n] for n in ns])
     draws = [_slope(ns, [_resampled_mean(cells[n], s) for n in ns]) for s in resamples]
     result.slope_ci = _interval(draws)
 
@@ -111,8 +112,9 @@ def _fit_multiplier(
         return
     ref_cells = table[(reference.model, reference.group)]
     cells = table[(result.model, result.group)]
-    low = min(_geomean(ref_cells[n].values()) for n in ref_ns)
-    high = max(_geomean(ref_cells[n].values()) for n in ref_ns)
+    ref_means = dict(zip(reference.n, reference.mean, strict=True))
+    low = min(ref_means[n] for n in ref_ns)
+    high = max(ref_means[n] for n in ref_ns)
     ns = [
         n
         for n, mean, ok in zip(result.n, result.mean, result.resolved, strict=True)
@@ -122,21 +124,33 @@ def _fit_multiplier(
     if not ns:
         return
     result.multiplier_n = ns
-
-    def multiplier(resample: list[int] | None) -> float:
-        def mean(c: dict, n: int) -> float:
-            return _geomean(c[n].values()) if resample is None else _resampled_mean(c[n], resample)
-
-        slope, intercept = np.polyfit(
-            np.log(ref_ns), np.log([mean(ref_cells, n) for n in ref_ns]), 1
+    means = dict(zip(result.n, result.mean, strict=True))
+    result.multiplier = _multiplier(
+        ref_ns, [ref_means[n] for n in ref_ns], ns, [means[n] for n in ns]
+    )
+    draws = [
+        _multiplier(
+            ref_ns,
+            [_resampled_mean(ref_cells[n], s) for n in ref_ns],
+            ns,
+            [_resampled_mean(cells[n], s) for n in ns],
         )
-        if slope >= 0:
-            return math.nan
-        ratios = [(math.log(mean(cells, n)) - intercept) / slope - math.log(n) for n in ns]
-        return math.exp(float(np.mean(ratios)))
+        for s in resamples
+    ]
+    result.multiplier_ci = _interval(draws)
 
-    result.multiplier = multiplier(None)
-    result.multiplier_ci = _interval([multiplier(s) for s in resamples])
+
+def _multiplier(
+    ref_ns: list[int], ref_means: list[float], ns: list[int], means: list[float]
+) -> float:
+    """Mean over ``ns`` of (n' at which the reference's log-log line reaches the mean) / n."""
+    slope, intercept = np.polyfit(np.log(ref_ns), np.log(ref_means), 1)
+    if slope >= 0:
+        return math.nan
+    ratios = [
+        (math.log(m) - intercept) / slope - math.log(n) for n, m in zip(ns, means, strict=True)
+    ]
+    return math.exp(float(np.mean(ratios)))
 
 
 def _reference(result: LineResult, lines: dict[Line, LineResult]) -> LineResult | None:
