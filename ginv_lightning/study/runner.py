@@ -15,6 +15,7 @@ from ginv_lightning.atomic_files import write_atomic
 from ginv_lightning.study.config import StudyConfig
 from ginv_lightning.study.records import Records
 from ginv_lightning.study.run import Cell, evaluate_cell
+from ginv_lightning.symmetry import resolve_group
 
 
 @dataclass
@@ -46,8 +47,6 @@ class Progress:
 
 def run_grid(config: StudyConfig, stream: TextIO = sys.stdout) -> Records:
     """Run every unfinished cell of the grid; return the records directory."""
-    from ginv_lightning.symmetry import resolve_group
-
     records = Records(config.out, config.fingerprint())
     finished = records.load()
     floor = noise_floor(config)
@@ -62,13 +61,12 @@ def run_grid(config: StudyConfig, stream: TextIO = sys.stdout) -> Records:
         flush=True,
     )
     progress = Progress(len(cells), len(cells) - len(pending), stream)
-    orders = {g: resolve_group(g).order for g in config.groups()}
-    jobs = [(config, cell, orders[cell.group]) for cell in pending]
-    for cell, record in _finished_runs(config.workers, jobs):
+    for cell, record in _finished_runs(config.workers, [(config, cell) for cell in pending]):
         finished[cell] = record
         records.write_csv(finished, floor, config.evaluation.trace)
         progress.report(cell, record, floor[0])
-    records.write_csv(finished, floor, config.evaluation.trace)
+    if not pending:  # otherwise the loop has just written it
+        records.write_csv(finished, floor, config.evaluation.trace)
     return records
 
 
@@ -94,7 +92,7 @@ def noise_floor(config: StudyConfig) -> tuple[float, float]:
     return mean, std
 
 
-Job = tuple[StudyConfig, Cell, int]
+Job = tuple[StudyConfig, Cell]
 
 
 def _finished_runs(workers: int, jobs: list[Job]) -> Iterator[tuple[Cell, dict[str, Any]]]:
@@ -120,7 +118,7 @@ def _single_thread() -> None:
 
 def _run_and_save(job: Job) -> tuple[Cell, dict[str, Any]]:
     """Run one cell and write its record at once, from the process that ran it."""
-    config, cell, order = job
+    config, cell = job
     evaluation = config.evaluation
     outcome = evaluate_cell(
         cell,
@@ -131,6 +129,7 @@ def _run_and_save(job: Job) -> tuple[Cell, dict[str, Any]]:
         evaluation.heldout_seed,
         evaluation.trace,
     )
+    order = resolve_group(cell.group).order
     return cell, Records(config.out, config.fingerprint()).save(cell, order, outcome)
 
 
