@@ -13,7 +13,7 @@ setup: $(VENV)/.installed
 
 # escnn requires py3nj, whose build needs a Fortran compiler: install Debian's
 # gfortran when it is missing and we may (root with apt-get); otherwise say so.
-$(VENV)/.installed: pyproject.toml constraints.txt
+$(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	@command -v gfortran >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get install -y -q gfortran || (apt-get update -q && apt-get install -y -q gfortran)) >/dev/null; \

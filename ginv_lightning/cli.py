@@ -18,26 +18,27 @@ usage: ginv <command> [options]
 Group-invariant GANs on PyTorch Lightning.
 
 training (LightningCLI; `ginv fit --help` lists every option):
-  fit        train:    ginv fit --config configs/rotdigits_c4.yaml
+  fit        train:    ginv fit --config rotdigits_c4   (a shipped config, or a path)
   validate   evaluate a checkpoint on the validation split
   test       evaluate a checkpoint on the test split
   predict    run the model's predict step
 
 ginv's own:
+  configs    list the shipped configs, or copy one to edit it
   groups     list and inspect the installed symmetry groups (plugins)
   sample     write a grid of samples from a checkpoint
   params     parameter counts of the networks of one or more configs
   bench      cost of equivariant vs plain models, side by side
-  study      the sample-complexity study: ginv study --config configs/study_gmm_c4.yaml
+  study      the sample-complexity study: ginv study --config study_gmm_c4
 """
 
 
 def _own_commands() -> argparse.ArgumentParser:
-    from ginv_lightning.commands import bench, groups, params, sample, study
+    from ginv_lightning.commands import bench, configs, groups, params, sample, study
 
     parser = argparse.ArgumentParser(prog="ginv")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (groups, sample, params, bench, study):
+    for module in (configs, groups, sample, params, bench, study):
         module.add_parser(commands)
     return parser
 
@@ -58,13 +59,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args[0] in TRAINER_COMMANDS:
             from ginv_lightning.commands.train import run_lightning
 
-            run_lightning(None if argv is None else args)
+            run_lightning(with_config_files(args))
             return 0
         parsed = _own_commands().parse_args(args)
         return parsed.run(parsed)
     except _known_errors() as exc:
         print(f"ginv: error: {exc}", file=sys.stderr)
         return 2
+
+
+def with_config_files(args: Sequence[str]) -> list[str]:
+    """The arguments with each ``--config NAME`` of a shipped config replaced by its file."""
+    from ginv_lightning.shipped_configs import find_config
+
+    resolved = list(args)
+    for i, arg in enumerate(resolved):
+        if arg in ("-c", "--config") and i + 1 < len(resolved):
+            resolved[i + 1] = str(find_config(resolved[i + 1]))
+        elif arg.startswith("--config="):
+            resolved[i] = f"--config={find_config(arg.partition('=')[2])}"
+    return resolved
 
 
 if __name__ == "__main__":

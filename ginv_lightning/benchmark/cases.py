@@ -1,4 +1,4 @@
-"""The models the benchmark compares, built from the shipped configs."""
+"""The models the benchmark compares, built from ``ginv fit`` configs through the CLI's own path."""
 
 from __future__ import annotations
 
@@ -7,23 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ginv_lightning.experiment import Experiment, build_experiment, experiment_sections, read_config
 
-from ginv_lightning.gan.module import GAN
-
-CONFIGS = Path(__file__).resolve().parents[2] / "configs"
+MAIN = "rotdigits_c4"
+BASELINE = "rotdigits_cnn"
 
 
 @dataclass(frozen=True)
 class Case:
+    """One benchmarked model: a name and the ``model:``/``data:`` sections that build it."""
+
     name: str
-    model: dict[str, Any]
-    data: dict[str, Any]
-
-
-def _read(config: Path) -> dict[str, Any]:
-    with open(config) as handle:
-        return yaml.safe_load(handle)
+    config: dict[str, Any]
 
 
 def same_shape_cnn(model: dict[str, Any]) -> dict[str, Any]:
@@ -45,21 +40,22 @@ def same_shape_cnn(model: dict[str, Any]) -> dict[str, Any]:
     return plain
 
 
-def benchmark_cases(main: Path | None = None, baseline: Path | None = None) -> list[Case]:
-    """Equivariant (the main job), its identical-shape plain CNN, the parameter-matched CNN."""
-    main_config = _read(main or CONFIGS / "rotdigits_c4.yaml")
-    baseline_config = _read(baseline or CONFIGS / "rotdigits_cnn.yaml")
+def benchmark_cases(main: str | Path = MAIN, baseline: str | Path = BASELINE) -> list[Case]:
+    """Equivariant (``main``), its identical-shape plain CNN, the parameter-matched ``baseline``."""
+    _, main_config = read_config(main)
+    _, baseline_config = read_config(baseline)
+    equivariant = experiment_sections(main_config)
+    plain = {**equivariant, "model": same_shape_cnn(main_config["model"])}
+    group = equivariant["model"].get("group", "C4")
     return [
-        Case("equivariant C4", main_config["model"], main_config["data"]),
-        Case("plain CNN, same shapes", same_shape_cnn(main_config["model"]), main_config["data"]),
-        Case("plain CNN, params matched", baseline_config["model"], baseline_config["data"]),
+        Case(f"equivariant {group}", equivariant),
+        Case("plain CNN, same shapes", plain),
+        Case("plain CNN, params matched", experiment_sections(baseline_config)),
     ]
 
 
-def build(case: Case) -> GAN:
-    """Instantiate the case's GAN through jsonargparse, as LightningCLI would."""
-    from lightning.pytorch.cli import instantiate_module
-
-    init = case.data["init_args"]
-    shape = {"image_size": init.get("image_size", 28), "channels": init.get("channels", 1)}
-    return instantiate_module(GAN, {**case.model, **shape})
+def build(case: Case) -> Experiment:
+    """The case's GAN and data module (data loaded), as ``ginv fit`` would build them."""
+    experiment = build_experiment(case.config, source=case.name)
+    experiment.data.setup("fit")
+    return experiment

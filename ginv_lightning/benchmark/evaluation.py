@@ -10,8 +10,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ginv_lightning.benchmark.cases import CONFIGS
-
 
 @dataclass(frozen=True)
 class FitCost:
@@ -24,13 +22,13 @@ class FitCost:
         return self.evaluation_seconds / self.wall_seconds
 
 
-def default_fit_cost(config: Path | None = None) -> FitCost:
-    """Run ``ginv fit --config <main job>`` in a fresh process; time it and its evaluations."""
+def default_fit_cost(config: Path) -> FitCost:
+    """Run ``ginv fit --config <config>`` in a fresh process; time it and its evaluations."""
     ginv = Path(sys.executable).parent / "ginv"
     with tempfile.TemporaryDirectory() as workdir:
         start = time.perf_counter()
         subprocess.run(
-            [str(ginv), "fit", "--config", str(config or CONFIGS / "rotdigits_c4.yaml"),
+            [str(ginv), "fit", "--config", str(config),
              "--trainer.enable_progress_bar", "false"],
             cwd=workdir, check=True, capture_output=True, text=True,
         )  # fmt: skip

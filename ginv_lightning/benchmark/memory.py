@@ -39,9 +39,10 @@ class _PeakResident(threading.Thread):
 
 def _measure(case: Case, accelerator: str, queue: multiprocessing.Queue) -> None:
     from ginv_lightning.benchmark.cases import build
-    from ginv_lightning.benchmark.timing import case_data, train_batches
+    from ginv_lightning.benchmark.timing import train_batches
 
-    module, data = build(case), case_data(case)
+    experiment = build(case)
+    module, data = experiment.model, experiment.data
     if accelerator == "gpu":
         torch.cuda.reset_peak_memory_stats()
         train_batches(module, data, batches=5, warmup=1, accelerator=accelerator)

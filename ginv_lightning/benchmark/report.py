@@ -5,17 +5,19 @@ from __future__ import annotations
 import csv
 import json
 import platform
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
-from ginv_lightning.benchmark.cases import benchmark_cases, build
+from ginv_lightning.benchmark.cases import BASELINE, MAIN, benchmark_cases, build
 from ginv_lightning.benchmark.evaluation import default_fit_cost
 from ginv_lightning.benchmark.memory import training_peak_mb
 from ginv_lightning.benchmark.timing import interleaved_step_times, sampling_rates
 from ginv_lightning.nn.base import count_parameters
+from ginv_lightning.shipped_configs import find_config
 
 
 def machine() -> dict[str, Any]:
@@ -34,11 +36,16 @@ def machine() -> dict[str, Any]:
     }
 
 
-def run(rounds: int, batches: int, accelerator: str, with_fit: bool) -> dict[str, Any]:
-    cases = benchmark_cases()
-    device = "cuda" if accelerator == "gpu" else "cpu"
-    steps = interleaved_step_times(cases, rounds, batches, accelerator)
-    modules = {case.name: build(case) for case in cases}
+def run(
+    settings: BenchSettings, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, Any]:
+    """Every measurement of ``ginv bench``; ``progress`` hears what is being measured."""
+    cases = benchmark_cases(settings.config, settings.baseline)
+    device = "cuda" if settings.accelerator == "gpu" else "cpu"
+    accelerator, rounds = settings.accelerator, settings.rounds
+    steps = interleaved_step_times(cases, rounds, settings.batches, accelerator, progress)
+    progress("sampling rates")
+    modules = {case.name: build(case).model for case in cases}
     equivariant, same_shape = modules[cases[0].name], modules[cases[1].name]
     generators = {
         "equivariant, escnn eval mode": equivariant.generator,
@@ -51,6 +58,7 @@ def run(rounds: int, batches: int, accelerator: str, with_fit: bool) -> dict[str
     rows = []
     for case in cases:
         module = modules[case.name]
+        progress(f"peak memory of training: {case.name}")
         rows.append({
             "measure": "training step (s/batch)",
             "case": case.name,
@@ -65,10 +73,23 @@ def run(rounds: int, batches: int, accelerator: str, with_fit: bool) -> dict[str
         rows.append({"measure": "sampling (images/s)", "case": name, **asdict(summary),
                      "ratio": summary.median / plain_rate})  # fmt: skip
     result: dict[str, Any] = {"machine": machine(), "rows": rows}
-    if with_fit:
-        cost = default_fit_cost()
+    if settings.with_fit:
+        progress(f"a whole `ginv fit --config {settings.config}` (minutes)")
+        cost = default_fit_cost(find_config(settings.config))
         result["default_fit"] = {**asdict(cost), "evaluation_share": cost.evaluation_share}
     return result
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """What ``ginv bench`` measures: which configs, how often, on which device."""
+
+    config: str = MAIN
+    baseline: str = BASELINE
+    rounds: int = 5
+    batches: int = 10
+    accelerator: str = "cpu"
+    with_fit: bool = True
 
 
 def _exported(module: Any) -> torch.nn.Module:

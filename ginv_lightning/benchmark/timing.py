@@ -8,12 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
-from lightning.pytorch import Callback, LightningModule
+from lightning.pytorch import Callback, LightningDataModule, LightningModule
 
 from ginv_lightning.benchmark.cases import Case, build
-from ginv_lightning.data.rotdigits import RotDigits
-from ginv_lightning.gan.averaging import evaluating
-from ginv_lightning.quiet_trainer import quiet_trainer
+from ginv_lightning.escnn_support.eval_mode import evaluating
+from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 
 
 @dataclass(frozen=True)
@@ -47,19 +46,18 @@ def _synchronizer(accelerator: str) -> Callable[[], None]:
     return torch.cuda.synchronize if accelerator == "gpu" else (lambda: None)
 
 
-def case_data(case: Case) -> RotDigits:
-    data = RotDigits(**case.data["init_args"])
-    data.setup()
-    return data
-
-
 def step_times(case: Case, batches: int, warmup: int, accelerator: str) -> list[float]:
     """Seconds per training batch (discriminator step with penalty + generator step)."""
-    return train_batches(build(case), case_data(case), batches, warmup, accelerator)
+    experiment = build(case)
+    return train_batches(experiment.model, experiment.data, batches, warmup, accelerator)
 
 
 def train_batches(
-    module: LightningModule, data: RotDigits, batches: int, warmup: int, accelerator: str
+    module: LightningModule,
+    data: LightningDataModule,
+    batches: int,
+    warmup: int,
+    accelerator: str,
 ) -> list[float]:
     """Train ``warmup + batches`` batches; the seconds each timed batch took."""
     timer = _BatchTimer(_synchronizer(accelerator))
@@ -70,12 +68,17 @@ def train_batches(
 
 
 def interleaved_step_times(
-    cases: list[Case], rounds: int, batches: int, accelerator: str
+    cases: list[Case],
+    rounds: int,
+    batches: int,
+    accelerator: str,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Summary]:
     """Each round times every case in turn; returns per-case summaries over all rounds."""
     times: dict[str, list[float]] = {case.name: [] for case in cases}
-    for _ in range(rounds):
+    for round_number in range(1, rounds + 1):
         for case in cases:
+            progress(f"training steps, round {round_number}/{rounds}: {case.name}")
             times[case.name] += step_times(case, batches, warmup=2, accelerator=accelerator)
     return {name: Summary.of(values) for name, values in times.items()}
 

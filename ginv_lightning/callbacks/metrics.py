@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Literal
+from typing import Any
 
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
@@ -34,39 +34,16 @@ class GenerativeMetrics(Callback):
 
     Args:
         enabled: measure at all.
-        features: ``digits`` (the shipped digit classifier), ``inception``
-            (standard FID InceptionV3) or the class path of an ``nn.Module``.
-        num_samples: generated images per evaluation.
-        reference: the real split compared against: ``val`` or ``test``.
-        kid_subset_size: images per KID subset (at most the smaller set's size).
-        kid_subsets: number of KID subsets.
-        batch_size: images per forward pass while evaluating.
-        seed: seed of the noise bank, of the group elements and of the KID subsets.
-        orbit_samples: Haar draws for the invariance checks of continuous groups.
-        inception_weights: path of the Inception weights file (default: the torch hub cache).
-        cache_dir: where reference features are cached (default ``~/.cache/ginv/reference``;
-            an empty string disables the cache).
+        settings: what and how to measure: the fields of
+            :class:`~ginv_lightning.metrics.quality.MetricsConfig`, declared (with
+            their defaults and help) only there; ``ginv fit`` lists them as
+            ``--metrics.<field>``.
     """
 
-    def __init__(
-        self,
-        enabled: bool = True,
-        features: str = "digits",
-        num_samples: int = 1000,
-        reference: Literal["val", "test"] = "val",
-        kid_subset_size: int = 100,
-        kid_subsets: int = 50,
-        batch_size: int = 250,
-        seed: int = 0,
-        orbit_samples: int = 8,
-        inception_weights: str | None = None,
-        cache_dir: str | None = None,
-    ) -> None:
+    def __init__(self, enabled: bool = True, **settings: Any) -> None:
+        # jsonargparse reads the forwarding below and offers MetricsConfig's fields
         self.enabled = enabled
-        self.config = MetricsConfig(
-            features, num_samples, reference, kid_subset_size, kid_subsets, batch_size, seed,
-            orbit_samples, inception_weights, cache_dir,
-        )  # fmt: skip
+        self.config = MetricsConfig(**settings)
         self.quality: SampleQuality | None = None
         self._reference_added = False
         self._seconds = 0.0
@@ -95,7 +72,7 @@ class GenerativeMetrics(Callback):
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.quality is None or trainer.sanity_checking:
             return
-        from ginv_lightning.gan.averaging import evaluating
+        from ginv_lightning.escnn_support.eval_mode import evaluating
 
         started = time.perf_counter()
         quality = self.quality.to(pl_module.device)

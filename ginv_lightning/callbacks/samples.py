@@ -1,12 +1,7 @@
-"""Grids of generated samples, saved as PNG and logged to W&B, from fixed noise.
-
-Images are tiled as they are; voxel grids are shown by their maximum-intensity
-projections along the three axes, side by side, so any grid dimension gives one PNG.
-"""
+"""Sample pictures from fixed noise during training, saved as PNG and logged to W&B."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -14,46 +9,15 @@ import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.utilities import rank_zero_only
 from torch import Tensor
-from torchvision.utils import make_grid, save_image
 
-
-def voxel_projections(voxels: Tensor) -> Tensor:
-    """(N, C, D, H, W) -> (N, C, S, 3S + 2): the maxima along D, H and W, side by side.
-
-    The three views are separated by one-pixel grey lines. The grid must be cubic (S = D = H = W).
-    """
-    if voxels.dim() != 5 or len(set(voxels.shape[2:])) != 1:
-        raise ValueError(f"voxel grids must be (N, C, S, S, S), got {tuple(voxels.shape)}")
-    views = [voxels.amax(dim) for dim in (2, 3, 4)]
-    line = voxels.new_zeros(*voxels.shape[:3], 1)
-    return torch.cat([views[0], line, views[1], line, views[2]], dim=-1)
-
-
-def image_grid(images: Tensor) -> Tensor:
-    """Images (N, C, H, W) or voxel grids (N, C, S, S, S) in [-1, 1] tiled into one grid in [0, 1].
-
-    Voxel grids appear as their :func:`voxel_projections`.
-    """
-    images = images.detach().cpu().float()
-    if images.dim() == 5:
-        images = voxel_projections(images)
-    elif images.dim() != 4:
-        raise ValueError(f"samples must be (N, C, H, W) or (N, C, S, S, S), got {images.dim()}-D")
-    height, width = images.shape[-2:]
-    per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
-    return make_grid(images, nrow=per_row, normalize=True, value_range=(-1, 1))
-
-
-def save_grid(images: Tensor, path: str | Path) -> Path:
-    """Write images in [-1, 1] as one PNG grid."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_image(image_grid(images), path)
-    return path
+from ginv_lightning.sample_pictures import save_samples
 
 
 class SampleGrid(Callback):
-    """Every ``every_n_steps`` generator steps (and at the end), a grid from the EMA generator.
+    """Every ``every_n_steps`` generator steps (and at the end), a picture from the EMA generator.
+
+    Images make a grid, voxel grids their projections, points a scatter plot
+    (see :mod:`ginv_lightning.sample_pictures`).
 
     The noise is drawn once from ``seed``, so successive grids show the same
     latent points as training goes on. PNGs go to ``<log dir>/samples/``; a
@@ -61,7 +25,7 @@ class SampleGrid(Callback):
 
     Args:
         every_n_steps: interval in optimiser steps (``trainer.global_step``); 0 = only at the end.
-        n: images per grid.
+        n: samples per picture.
         seed: seed of the fixed noise.
     """
 
@@ -94,7 +58,7 @@ class SampleGrid(Callback):
 
     @rank_zero_only
     def _write(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        from ginv_lightning.gan.averaging import evaluating
+        from ginv_lightning.escnn_support.eval_mode import evaluating
 
         self._last_step = trainer.global_step
         sampler = pl_module.sampler
@@ -104,7 +68,7 @@ class SampleGrid(Callback):
         with evaluating(sampler):
             images = sampler(self._noise.to(pl_module.device))
         assert self._directory is not None
-        path = save_grid(images, self._directory / f"step_{self._last_step:07d}.png")
+        path = save_samples(images, self._directory / f"step_{self._last_step:07d}.png")
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)

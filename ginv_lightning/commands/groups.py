@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ginv_lightning.symmetry.registry import GroupRegistry, default_registry
+from ginv_lightning.symmetry.registry import GroupRegistry, Reading, default_registry
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -44,26 +44,53 @@ def run(args: argparse.Namespace) -> int:
 
 
 def format_listing(registry: GroupRegistry) -> str:
-    """A table of name, order, summary, distribution, version and status (loaded / broken: why)."""
-    rows = [("NAME", "ORDER", "SUMMARY", "DISTRIBUTION", "VERSION", "STATUS")]
-    for entry in registry.entries():
-        name, order, summary, status = entry.name, "?", "", "loaded"
+    """A table of each registration: name, order, what it acts on, summary, origin and status.
+
+    The status is ``loaded``, ``broken: why`` (the plugin does not import) or
+    ``conflict: why`` (another distribution provides the same name, so using it
+    is refused). A family whose shorthand another distribution shadows stays
+    ``loaded`` but names the shadowed shorthands. DISTRIBUTION, VERSION and
+    STATUS come last so that scripts can read them from the end of a row.
+    ``build()`` is never called: listing must not import escnn.
+    """
+    header = ("NAME", "ORDER", "ACTS ON", "SUMMARY", "DISTRIBUTION", "VERSION", "STATUS")
+    entries = registry.entries()
+    conflicts = {id(entry): registry.conflicts_of(entry) for entry in entries}
+    shadowed: dict[int, list[str]] = {}
+    for entry in entries:
+        for reading in conflicts[id(entry)]:
+            if reading.params:
+                shadowed.setdefault(id(reading.entry), []).append(entry.name)
+    rows = [header]
+    for entry in entries:
+        name, order, acts_on, summary, status = entry.name, "?", "?", "", "loaded"
         if entry.error is not None:
             status = f"broken: {entry.error}"
         else:
             family = entry.load()
-            order, summary = family.order, family.summary
+            order, acts_on, summary = family.order, family.acts_on, family.summary
             if family.index is not None:
                 name = f"{entry.name}<{family.index}>"
-            if registry.duplicates_of(entry.name):
-                status = "conflict: registered by several distributions"
-        rows.append((name, order, summary, entry.distribution, entry.version, status))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        if conflicts[id(entry)]:
+            others = ", ".join(_claim(r) for r in conflicts[id(entry)])
+            status = f"conflict: also {others}; uninstall one"
+        elif id(entry) in shadowed and entry.error is None:
+            names = ", ".join(sorted(shadowed[id(entry)]))
+            status = f"loaded, except {names} (conflict)"
+        rows.append((name, order, acts_on, summary, entry.distribution, entry.version, status))
+    last = len(header) - 1
+    widths = [max(len(row[i]) for row in rows) for i in range(last)]
     lines = []
     for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row[:5], widths, strict=True)]
-        lines.append("  ".join([*cells, row[5]]))
+        cells = [cell.ljust(width) for cell, width in zip(row[:last], widths, strict=True)]
+        lines.append("  ".join([*cells, row[last]]))
     return "\n".join(lines)
+
+
+def _claim(reading: Reading) -> str:
+    if not reading.params:
+        return f"registered by {reading.entry.origin}"
+    return f"{reading.describe()} of {reading.entry.origin}"
 
 
 def _parse_param(text: str) -> tuple[str, object]:

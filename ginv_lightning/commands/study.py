@@ -1,4 +1,4 @@
-"""``ginv study --config configs/study_gmm_c4.yaml``: the sample-complexity study, end to end.
+"""``ginv study --config study_gmm_c4``: the sample-complexity study, end to end.
 
 Runs the grid (resuming an interrupted one), then writes ``results.csv``, the
 plots, and the summary table with slopes and effective-sample-size multipliers.
@@ -20,7 +20,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "Rerunning the same command resumes an interrupted study.",
     )
     parser.add_argument(
-        "--config", required=True, help="study YAML, e.g. configs/study_gmm_c4.yaml"
+        "--config",
+        required=True,
+        help="study YAML: a shipped name (study_gmm_c4, `ginv configs list`) or a path",
     )
     parser.add_argument("--out", help="output directory (default: the config's `out`)")
     parser.add_argument("--workers", type=int, help="worker processes (default: the config's)")
@@ -33,13 +35,14 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ginv_lightning.shipped_configs import find_config
     from ginv_lightning.study.analysis import analyse
-    from ginv_lightning.study.config import load_config
+    from ginv_lightning.study.config_file import load_config
+    from ginv_lightning.study.grid_runner import noise_floor, run_grid
     from ginv_lightning.study.plot import plot_convergence, plot_w1_vs_n
     from ginv_lightning.study.report import summary_markdown, write_summary
-    from ginv_lightning.study.runner import noise_floor, run_grid
 
-    config = load_config(Path(args.config), out=args.out, workers=args.workers)
+    config = load_config(find_config(args.config), out=args.out, workers=args.workers)
     if args.analyse_only:
         from ginv_lightning.study.records import Records
 

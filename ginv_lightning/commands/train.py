@@ -13,33 +13,48 @@ from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveCon
 from lightning.pytorch.strategies import DDPStrategy
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
-from ginv_lightning.callbacks.run_identity import RunIdentity
 from ginv_lightning.callbacks.samples import SampleGrid
-from ginv_lightning.checkpoint_io import AtomicCheckpointIO
-from ginv_lightning.commands.resume import resume_last
+from ginv_lightning.experiment import (
+    EXPERIMENT_KEY,
+    add_experiment_arguments,
+    experiment_sections,
+)
 from ginv_lightning.gan.module import GAN
+from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO
+from ginv_lightning.persistence.identity import RunIdentity
+from ginv_lightning.persistence.resume import resume_last
 
 
 class LoggedConfig(SaveConfigCallback):
-    """Save ``config.yaml`` in the run directory and log the whole config to every logger.
+    """Save ``config.yaml``, log the whole config, and put ``model:``/``data:`` in checkpoints.
 
     Lightning logs the model's arguments by itself; this adds the data,
     trainer and callback settings, so a W&B run records everything needed to
-    reproduce it. Runs on rank 0 only.
+    reproduce it (rank 0 only). Every checkpoint carries the sections that
+    rebuild its GAN (see :mod:`ginv_lightning.experiment`).
     """
 
     def save_config(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
+        for logger in trainer.loggers:
+            logger.log_hyperparams({"config": self._resolved()})
+
+    def on_save_checkpoint(
+        self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
+    ) -> None:
+        checkpoint[EXPERIMENT_KEY] = experiment_sections(self._resolved())
+
+    def _resolved(self) -> dict[str, Any]:
         config = yaml.safe_load(self.parser.dump(self.config, skip_none=False))
         config.pop("config", None)
-        for logger in trainer.loggers:
-            logger.log_hyperparams({"config": config})
+        return config
 
 
 class GinvCLI(LightningCLI):
     """LightningCLI for :class:`GAN` and any LightningDataModule.
 
-    The data module's image size, channels and grid dimension are linked into
-    the model; checkpointing, sample grids and generative metrics are always on
+    ``model:`` and ``data:`` are declared by :func:`add_experiment_arguments`, the
+    one path from a config to a GAN (the data's shape is linked into the model);
+    checkpointing, sample grids and generative metrics are always on
     (configure them under ``checkpoint:``, ``samples:`` and ``metrics:``); runs log
     to a CSV file and to an offline W&B run under ``runs/``; checkpoints are
     written atomically.
@@ -59,13 +74,17 @@ class GinvCLI(LightningCLI):
             **kwargs,
         )
 
+    def add_core_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
+        parser.add_lightning_class_args(self.trainer_class, "trainer")
+        defaults = {f"trainer.{k}": v for k, v in self.trainer_defaults.items() if k != "callbacks"}
+        parser.set_defaults(defaults)
+        add_experiment_arguments(parser)
+
     def add_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
         parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
         parser.set_defaults({"checkpoint.save_last": True, "checkpoint.filename": "{step:07d}"})
         parser.add_lightning_class_args(SampleGrid, "samples")
         parser.add_lightning_class_args(GenerativeMetrics, "metrics")
-        for name in ("image_size", "channels", "grid_dims"):
-            parser.link_arguments(f"data.{name}", f"model.{name}", apply_on="instantiate")
 
     def instantiate_trainer(self, **kwargs: Any) -> Trainer:
         kwargs.setdefault("plugins", [AtomicCheckpointIO()])
@@ -90,7 +109,7 @@ def default_loggers() -> list[dict[str, Any]]:
     """A local CSV file first (it fixes the run directory), then W&B, offline unless set up."""
     return [
         {
-            "class_path": "ginv_lightning.loggers.ResumableCSVLogger",
+            "class_path": "ginv_lightning.persistence.csv_logger.ResumableCSVLogger",
             "init_args": {"save_dir": "runs", "name": "ginv", "flush_logs_every_n_steps": 20},
         },
         {
@@ -100,6 +119,6 @@ def default_loggers() -> list[dict[str, Any]]:
     ]
 
 
-def run_lightning(args: Sequence[str] | None) -> None:
-    """Run LightningCLI on ``args`` (``None``: the process's own command line)."""
-    GinvCLI(args=None if args is None else list(args))
+def run_lightning(args: Sequence[str]) -> None:
+    """Run LightningCLI on ``args``, e.g. ``["fit", "--config", "configs/rotdigits_c4.yaml"]``."""
+    GinvCLI(args=list(args))

@@ -8,6 +8,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from ginv_lightning.data.splits import Split, split_indices, subsample
 from ginv_lightning.errors import ConfigError
+from ginv_lightning.shapes import ImageShape
 
 
 class ImageDataModule(LightningDataModule):
@@ -15,7 +16,8 @@ class ImageDataModule(LightningDataModule):
 
     Subclasses implement :meth:`load_images` (and may override :meth:`split`).
     Batches are single-element lists ``[images]``. A subclass for voxel grids,
-    (N, C, D, H, W), sets ``grid_dims = 3``; ``ginv fit`` passes it on to the model.
+    (N, C, D, H, W), sets ``grid_dims = 3``. ``data_shape`` is what ``ginv fit``
+    links into the model.
 
     Args:
         image_size: edge length of the square images delivered.
@@ -60,6 +62,11 @@ class ImageDataModule(LightningDataModule):
         self.seed = seed
         self.num_workers = num_workers
         self._sets: dict[str, Tensor] | None = None
+
+    @property
+    def data_shape(self) -> ImageShape:
+        """What the networks make and judge: channels, edge length and grid dimensions."""
+        return ImageShape(self.channels, self.image_size, self.grid_dims)
 
     def load_images(self) -> Tensor:
         """All images, (N, channels) + (image_size,) * grid_dims, float in [-1, 1]."""

@@ -11,6 +11,7 @@ from torch.utils.data import DataLoader, IterableDataset
 
 from ginv_lightning.data.targets import PlanarTarget
 from ginv_lightning.errors import ConfigError
+from ginv_lightning.shapes import VectorShape
 
 # Held-out samples come from streams far from every training seed's stream.
 HELDOUT_STREAM = 10**9
@@ -35,8 +36,6 @@ class TargetPoints(LightningDataModule):
         heldout_seed: seed of the held-out points.
         batches_per_epoch: the length of an epoch; training length is ``max_steps``.
     """
-
-    vectors = True
 
     def __init__(
         self,
@@ -70,9 +69,9 @@ class TargetPoints(LightningDataModule):
         self._heldout: Tensor | None = None
 
     @property
-    def grid_dims(self) -> int:
-        """The dimension of the points (what ``GAN(grid_dims=...)`` expects)."""
-        return self.target.dim
+    def data_shape(self) -> VectorShape:
+        """Points of R^d, what ``ginv fit`` links into the model."""
+        return VectorShape(self.target.dim)
 
     @property
     def train_points(self) -> Tensor:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import torch
 from torch import nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from ginv_lightning.nn.copying import sharing_escnn_types
-from ginv_lightning.nn.traversal import unique_modules, unique_parameters
+from ginv_lightning.escnn_support.copy_sharing_types import sharing_escnn_types
+from ginv_lightning.escnn_support.walk_without_hashing import unique_modules, unique_parameters
 
 RUNNING_STATISTICS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
 
@@ -34,7 +31,7 @@ def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
     constant sampled bases on every step, for nothing. This is what
     ``AveragedModel.update_parameters`` does (copy at the first update, then its
     averaging function), minus its walks over the modules, which hash escnn's
-    kernel bases (see :mod:`ginv_lightning.nn.traversal`).
+    kernel bases (see :mod:`ginv_lightning.escnn_support.walk_without_hashing`).
     """
     averaged, current = unique_parameters(ema.module), unique_parameters(generator)
     if ema.n_averaged == 0:
@@ -48,20 +45,3 @@ def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
         for name, buffer in source.named_buffers(recurse=False):
             if name in RUNNING_STATISTICS:
                 targets[name].copy_(buffer)
-
-
-@contextmanager
-def evaluating(module: nn.Module) -> Iterator[nn.Module]:
-    """Eval mode and no gradients for the duration, then the previous mode again.
-
-    Switching an escnn module to eval re-expands its filters from the current
-    weights, so an EMA copy updated in train mode never samples with stale
-    filters; switching back discards them, keeping the averaged buffers aligned.
-    """
-    was_training = module.training
-    with torch.no_grad():
-        module.eval()
-        try:
-            yield module
-        finally:
-            module.train(was_training)

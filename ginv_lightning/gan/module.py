@@ -12,17 +12,20 @@ from lightning.pytorch.strategies import DDPStrategy
 from torch import Tensor
 
 from ginv_lightning.errors import ConfigError, NonFiniteLossError
+from ginv_lightning.escnn_support.eval_filter_buffers import drop_cached_filters
+from ginv_lightning.escnn_support.eval_mode import evaluating
+from ginv_lightning.escnn_support.expand_filters_once import filters_expanded_once
 from ginv_lightning.gan.augment import GroupAugment
-from ginv_lightning.gan.averaging import evaluating, generator_ema, update_ema
+from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
-from ginv_lightning.nn.cached_filters import drop_cached_filters
-from ginv_lightning.nn.filter_cache import filters_expanded_once
-from ginv_lightning.nn.shapes import DataShape, ImageShape, VectorShape
-from ginv_lightning.symmetry import GroupError, resolve_group
+from ginv_lightning.shapes import DataShape
+from ginv_lightning.symmetry import GroupError, group_record, resolve_group
 
 DEFAULT_LOSS = lazy_instance(RelativisticAverage)
+# Where a checkpoint records which distribution (and version) provided its group.
+GROUP_KEY = "ginv_group"
 
 
 def _adam(params: Any) -> torch.optim.Optimizer:
@@ -40,14 +43,11 @@ class GAN(LightningModule):
     Args:
         generator: builder of the generator, e.g. ``EquivariantGenerator``.
         discriminator: builder of the discriminator, e.g. ``InvariantDiscriminator``.
+        data_shape: what the networks make and judge, an ``ImageShape`` (images or
+            voxel grids) or a ``VectorShape`` (points); ``ginv fit`` links it from
+            the data module's ``data_shape``.
         group: the symmetry, e.g. ``C4`` or ``{name: SO2, bandwidth: 6}``; it is
             given to both builders, drives augmentation and the invariance metrics.
-        image_size: edge length of the images (linked from the data module).
-        channels: image channels (linked from the data module).
-        grid_dims: 2 for images, 3 for voxel grids (linked from the data module);
-            for vector data, the dimension of the points.
-        vectors: the data are points of R^grid_dims (moved by the group's base-space
-            representation) instead of images; ``image_size`` and ``channels`` are unused.
         loss: the GAN objective (see ``ginv_lightning.gan.losses``).
         penalty: a gradient penalty on the discriminator, or none.
         augment: apply random group elements to both real and generated images
@@ -70,11 +70,8 @@ class GAN(LightningModule):
         self,
         generator: GeneratorBuilder,
         discriminator: DiscriminatorBuilder,
+        data_shape: DataShape,
         group: str | dict[str, Any] = "C4",
-        image_size: int = 28,
-        channels: int = 1,
-        grid_dims: int = 2,
-        vectors: bool = False,
         loss: GANLoss = DEFAULT_LOSS,
         penalty: Penalty | None = None,
         augment: bool = False,
@@ -88,7 +85,9 @@ class GAN(LightningModule):
         scheduler_d: LRSchedulerCallable | None = None,
     ) -> None:
         super().__init__()
-        self.save_hyperparameters()
+        # The shape is derived from the data, not configured: the checkpoint's
+        # recorded config rebuilds it (see ginv_lightning.experiment).
+        self.save_hyperparameters(ignore=["data_shape"])
         self.automatic_optimization = False
         if n_critic < 1:
             raise ConfigError(f"model.n_critic must be an integer >= 1, got {n_critic}")
@@ -98,15 +97,13 @@ class GAN(LightningModule):
             self.symmetry = resolve_group(group)
         except GroupError as exc:
             raise ConfigError(f"model.group: {exc}") from None
-        if self.symmetry.dimensionality != grid_dims:
+        if self.symmetry.dimensionality != data_shape.space_dims:
             raise ConfigError(
                 f"model.group: {self.symmetry.name} acts on {self.symmetry.dimensionality}-D "
-                f"grids but the data are {grid_dims}-D; choose a group for {grid_dims}-D data "
-                "(`ginv groups list` shows each group's grid)"
+                f"space, but the data are {data_shape.describe()}; choose a group for "
+                f"{data_shape.space_dims}-D data (`ginv groups list` shows what each group acts on)"
             )
-        self.shape: DataShape = (
-            VectorShape(grid_dims) if vectors else ImageShape(channels, image_size)
-        )
+        self.shape: DataShape = data_shape
         self.generator = _build("generator", generator, self.symmetry, self.shape)
         self.discriminator = _build("discriminator", discriminator, self.symmetry, self.shape)
         self.train()  # escnn drops the placeholder filters it registers at construction
@@ -256,6 +253,7 @@ class GAN(LightningModule):
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         drop_cached_filters(checkpoint["state_dict"], self)
+        checkpoint[GROUP_KEY] = group_record(self.hparams["group"])
 
 
 def _build(role: str, builder: Any, symmetry: Any, shape: DataShape) -> Any:

@@ -4,38 +4,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ginv_lightning.checkpoint_io import load_checkpoint
 from ginv_lightning.errors import DataError
-from ginv_lightning.gan.module import GAN
+from ginv_lightning.experiment import EXPERIMENT_KEY, build_experiment
+from ginv_lightning.gan.module import GAN, GROUP_KEY
 from ginv_lightning.nn.base import Generator
+from ginv_lightning.persistence.checkpoints import load_checkpoint
+from ginv_lightning.symmetry import check_group_record
 
 
 def gan_from_checkpoint(path: str | Path) -> GAN:
-    """The :class:`GAN` a checkpoint was trained as, with its weights (read weights-only)."""
-    from lightning.pytorch.cli import instantiate_module
+    """The :class:`GAN` a checkpoint was trained as, with its weights (read weights-only).
 
+    The checkpoint's own ``model:`` and ``data:`` sections go through the same
+    parser as ``ginv fit``, so the rebuilt networks are the trained ones; a group
+    whose plugin is gone is named with the ``pip install`` that brings it back.
+    """
     checkpoint = load_checkpoint(path)
-    hparams = checkpoint.get("hyper_parameters")
-    if not hparams or "state_dict" not in checkpoint:
+    config, group = checkpoint.get(EXPERIMENT_KEY), checkpoint.get(GROUP_KEY)
+    if not isinstance(config, dict) or group is None or "state_dict" not in checkpoint:
         raise DataError(f"{str(path)!r} is not a checkpoint written by `ginv fit`")
-    config = {k: v for k, v in hparams.items() if not k.startswith("_")}
-    module = instantiate_module(GAN, config)
+    check_group_record(group)  # the plugin that provided the group is still there
+    module = build_experiment(config, source=f"checkpoint {str(path)!r}").model
     module.load_state_dict(checkpoint["state_dict"])
     return module
-
-
-def gan_from_config(path: str | Path) -> GAN:
-    """The :class:`GAN` a ``ginv fit`` config describes (networks built, nothing trained)."""
-    import yaml
-    from lightning.pytorch.cli import instantiate_module
-
-    with open(path) as handle:
-        config = yaml.safe_load(handle) or {}
-    if "model" not in config:
-        raise DataError(f"{str(path)!r} has no 'model:' section; is it a `ginv fit` config?")
-    data = config.get("data", {}).get("init_args", {})
-    model = {"image_size": data.get("image_size", 28), "channels": data.get("channels", 1)}
-    return instantiate_module(GAN, {**config["model"], **model})
 
 
 def generator_from_checkpoint(path: str | Path) -> Generator:

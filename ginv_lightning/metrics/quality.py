@@ -29,7 +29,25 @@ from ginv_lightning.symmetry.base import Symmetry
 
 @dataclass(frozen=True)
 class MetricsConfig:
-    """The settings of :class:`~ginv_lightning.callbacks.metrics.GenerativeMetrics`."""
+    """The settings of :class:`~ginv_lightning.callbacks.metrics.GenerativeMetrics`.
+
+    Declared here only: the callback forwards its keyword arguments to this class,
+    and ``ginv fit`` offers these fields (with this help) as ``--metrics.<field>``.
+
+    Args:
+        features: ``digits`` (the shipped digit classifier), ``inception``
+            (standard FID InceptionV3) or the class path of an ``nn.Module``.
+        num_samples: generated images per evaluation.
+        reference: the real split compared against: ``val`` or ``test``.
+        kid_subset_size: images per KID subset (at most the smaller set's size).
+        kid_subsets: number of KID subsets.
+        batch_size: images per forward pass while evaluating.
+        seed: seed of the noise bank, of the group elements and of the KID subsets.
+        orbit_samples: Haar draws for the invariance checks of continuous groups.
+        inception_weights: path of the Inception weights file (default: the torch hub cache).
+        cache_dir: where reference features are cached (default ``~/.cache/ginv/reference``;
+            an empty string disables the cache).
+    """
 
     features: str = "digits"
     num_samples: int = 1000

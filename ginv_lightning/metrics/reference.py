@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
-from ginv_lightning.atomic_files import atomic_writer
+from ginv_lightning.persistence.atomic_files import atomic_writer
 
 
 def default_cache_dir() -> Path:

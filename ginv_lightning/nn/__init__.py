@@ -10,12 +10,13 @@ from ginv_lightning.nn.base import (
 )
 from ginv_lightning.nn.cnn import CNNDiscriminator, CNNGenerator
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
-from ginv_lightning.nn.shapes import ImageShape
 from ginv_lightning.nn.symmetrized import SymmetrizedDiscriminator, SymmetrizedGenerator
+from ginv_lightning.shapes import DataShape, ImageShape, VectorShape
 
 __all__ = [
     "CNNDiscriminator",
     "CNNGenerator",
+    "DataShape",
     "Discriminator",
     "DiscriminatorBuilder",
     "EquivariantGenerator",
@@ -26,5 +27,6 @@ __all__ = [
     "InvariantDiscriminator",
     "SymmetrizedDiscriminator",
     "SymmetrizedGenerator",
+    "VectorShape",
     "count_parameters",
 ]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
-from ginv_lightning.nn.shapes import DataShape
+from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
 

@@ -11,14 +11,11 @@ from torch import Tensor, nn
 
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, Generator
-from ginv_lightning.nn.equivariant import (
-    EquivariantGenerator,
-    InvariantDiscriminator,
-    check_widths,
-)
+from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
 from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.ladder import base_size, check_widths
 from ginv_lightning.nn.matching import Match, matched_widths
-from ginv_lightning.nn.shapes import ImageShape, base_size
+from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
 

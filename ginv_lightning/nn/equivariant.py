@@ -11,13 +11,14 @@ from torch import Tensor, nn
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.ladder import base_size, check_widths
 from ginv_lightning.nn.layers import (
     equivariant_conv,
     equivariant_conv_transposed,
     equivariant_pool,
     equivariant_upsample,
 )
-from ginv_lightning.nn.shapes import ImageShape, base_size
+from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -130,8 +131,3 @@ class InvariantDiscriminator(Discriminator):
         features = self.net(enn.GeometricTensor(x, self.in_type))
         invariant = self.fields.invariant_features(features.tensor, features.type)
         return self.head(invariant.flatten(2).mean(-1)).squeeze(-1)
-
-
-def check_widths(widths: Sequence[int]) -> None:
-    if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
-        raise ValueError(f"widths must be a non-empty list of positive integers, got {widths!r}")

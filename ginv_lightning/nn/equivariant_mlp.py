@@ -14,10 +14,10 @@ from escnn import nn as enn
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
-from ginv_lightning.nn.equivariant import check_widths
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
-from ginv_lightning.nn.shapes import DataShape, VectorShape
+from ginv_lightning.nn.ladder import check_widths
+from ginv_lightning.shapes import DataShape, VectorShape
 from ginv_lightning.symmetry.base import Symmetry
 
 

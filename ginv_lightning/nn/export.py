@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from escnn import nn as enn
 from torch import Tensor, nn
 
-from ginv_lightning.nn.copying import copy_network
+from ginv_lightning.escnn_support.copy_sharing_types import copy_network
 
 
 class FieldwiseFourierActivation(nn.Module):

@@ -8,15 +8,15 @@ from collections.abc import Sequence
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, Generator
-from ginv_lightning.nn.equivariant import check_widths
 from ginv_lightning.nn.equivariant_mlp import (
     EquivariantMLPGenerator,
     InvariantMLPDiscriminator,
     check_vectors,
 )
 from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.ladder import check_widths
 from ginv_lightning.nn.matching import Match, matched_widths
-from ginv_lightning.nn.shapes import DataShape
+from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
 

@@ -12,7 +12,7 @@ import torch
 from torch import Tensor
 
 from ginv_lightning.nn.base import Discriminator, DiscriminatorBuilder, Generator, GeneratorBuilder
-from ginv_lightning.nn.shapes import DataShape
+from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -21,6 +21,25 @@ class SymmetrizedGenerator(Generator):
 
     The output law is G-invariant for any base generator. The random element is
     drawn from torch's global RNG, so ``seed_everything`` makes it reproducible.
+
+    ``base`` is a builder, ``(symmetry, shape) -> generator``; to wrap a network
+    you already have, give one that returns it. The network needs a
+    ``latent_shape``, the shape of one noise sample.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> from ginv_lightning.nn import ImageShape
+        >>> from ginv_lightning.symmetry import resolve_group
+        >>> c4 = resolve_group("C4")
+        >>> mine = nn.Sequential(nn.Linear(4, 64), nn.Unflatten(1, (1, 8, 8)))
+        >>> mine.latent_shape = (4,)
+        >>> generator = SymmetrizedGenerator(c4, ImageShape(1, 8), lambda symmetry, shape: mine)
+        >>> z = generator.sample_latent(5)
+        >>> _ = torch.manual_seed(0); images = generator(z)
+        >>> _ = torch.manual_seed(0); turns = c4.sample(5)  # the elements it drew
+        >>> torch.equal(images, c4.act_each(turns, mine(z)))
+        True
     """
 
     def __init__(self, symmetry: Symmetry, image: DataShape, base: GeneratorBuilder) -> None:
@@ -62,8 +81,21 @@ class SymmetrizedDiscriminator(Discriminator):
     The orbit is evaluated as one batch of |G| times the input size.
 
     Args:
-        base: any discriminator builder (``CNNDiscriminator`` is the usual choice).
+        base: any discriminator builder (``CNNDiscriminator`` is the usual choice),
+            or ``lambda symmetry, shape: network`` to wrap a network you already have.
         samples: Haar draws per call for continuous groups.
+
+    Example:
+        >>> import torch
+        >>> from torch import nn
+        >>> from ginv_lightning.nn import ImageShape
+        >>> from ginv_lightning.symmetry import resolve_group
+        >>> c4 = resolve_group("C4")
+        >>> mine = nn.Sequential(nn.Flatten(), nn.Linear(64, 1))  # scores (N, 1, 8, 8) images
+        >>> critic = SymmetrizedDiscriminator(c4, ImageShape(1, 8), lambda symmetry, shape: mine)
+        >>> x = torch.randn(3, 1, 8, 8)
+        >>> all(torch.allclose(critic(c4.act(g, x)), critic(x), atol=1e-6) for g in c4.elements())
+        True
     """
 
     def __init__(

@@ -15,7 +15,7 @@ from ginv_lightning.nn.base import DiscriminatorBuilder, GeneratorBuilder
 from ginv_lightning.nn.equivariant_mlp import EquivariantMLPGenerator, InvariantMLPDiscriminator
 from ginv_lightning.nn.mlp import MLPDiscriminator, MLPGenerator
 from ginv_lightning.nn.symmetrized import SymmetrizedDiscriminator, SymmetrizedGenerator
-from ginv_lightning.study.settings import TRAINED_KINDS, Networks
+from ginv_lightning.study.run_settings import TRAINED_KINDS, Networks
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ginv_lightning.atomic_files import write_atomic
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.study.settings import Cell, Outcome
+from ginv_lightning.persistence.atomic_files import write_atomic
+from ginv_lightning.study.run_settings import Cell, Outcome
 
 COLUMNS = [
     "model", "group", "order", "n", "seed", "w1", "floor", "floor_std",

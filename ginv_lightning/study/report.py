@@ -7,7 +7,7 @@ import json
 import math
 from pathlib import Path
 
-from ginv_lightning.atomic_files import write_atomic
+from ginv_lightning.persistence.atomic_files import write_atomic
 from ginv_lightning.study.analysis import Analysis, LineResult
 
 

@@ -9,10 +9,13 @@ from ginv_lightning.symmetry.errors import (
     BrokenGroupPluginError,
     DuplicateGroupError,
     GroupError,
+    GroupOriginError,
     GroupSpecError,
+    GroupVersionWarning,
     UnknownGroupError,
 )
 from ginv_lightning.symmetry.plugin import GroupFamily
+from ginv_lightning.symmetry.provenance import check_group_record, group_record
 from ginv_lightning.symmetry.registry import GroupRegistry, default_registry, resolve_group
 
 __all__ = [
@@ -20,9 +23,13 @@ __all__ = [
     "DuplicateGroupError",
     "GroupError",
     "GroupFamily",
+    "GroupOriginError",
     "GroupRegistry",
     "GroupSpecError",
+    "GroupVersionWarning",
     "UnknownGroupError",
+    "check_group_record",
     "default_registry",
+    "group_record",
     "resolve_group",
 ]

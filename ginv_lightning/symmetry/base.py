@@ -133,7 +133,20 @@ class Symmetry:
         return np.asarray(self.vector_representation(element), dtype=np.float64)
 
     def act(self, element: GroupElement, x: Tensor) -> Tensor:
-        """Move a batch of scalar signals (N, C, *grid), or of points (N, d), by one element."""
+        """Move a batch of scalar signals (N, C, *grid), or of points (N, d), by one element.
+
+        Example:
+            >>> import torch
+            >>> from ginv_lightning.symmetry import resolve_group
+            >>> c4 = resolve_group("C4")
+            >>> quarter_turn = c4.elements()[1]
+            >>> image = torch.tensor([[[[0.0, 1.0], [2.0, 3.0]]]])  # (N, C, H, W)
+            >>> c4.act(quarter_turn, image)  # counter-clockwise, as torch.rot90
+            tensor([[[[1., 3.],
+                      [0., 2.]]]])
+            >>> c4.act(quarter_turn, torch.tensor([[1.0, 2.0]])).round(decimals=6)  # a point (x, y)
+            tensor([[-2.,  1.]])
+        """
         if x.dim() == 2:
             self._check_points(x)
             matrix = torch.as_tensor(self.vector_matrix(element), dtype=x.dtype, device=x.device)

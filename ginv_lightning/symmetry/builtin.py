@@ -54,11 +54,25 @@ def _o2(bandwidth: int = 4) -> Symmetry:
     return planar.o2(bandwidth)
 
 
-trivial = GroupFamily(_trivial, "no symmetry: the identity alone", order="1")
-cyclic = GroupFamily(_cyclic, "rotations of the plane by multiples of 360/n degrees", "n", "n")
-dihedral = GroupFamily(
-    _dihedral, "rotations by multiples of 360/n degrees and reflections", "2n", "n"
+# The planar groups move images by their grid and vectors of R^2 as points.
+PLANAR = "2-D grid, 2-D points"
+
+trivial = GroupFamily(_trivial, "no symmetry: the identity alone", order="1", acts_on=PLANAR)
+cyclic = GroupFamily(
+    _cyclic, "rotations of the plane by multiples of 360/n degrees", "n", "n", acts_on=PLANAR
 )
-flip = GroupFamily(_flip, "one reflection of the plane (left-right mirror)", order="2")
-so2 = GroupFamily(_so2, "all rotations of the plane, band-limited features", order="continuous")
-o2 = GroupFamily(_o2, "all rotations and reflections, band-limited features", order="continuous")
+dihedral = GroupFamily(
+    _dihedral, "rotations by multiples of 360/n degrees and reflections", "2n", "n", acts_on=PLANAR
+)
+flip = GroupFamily(
+    _flip, "one reflection of the plane (left-right mirror)", order="2", acts_on=PLANAR
+)
+so2 = GroupFamily(
+    _so2, "all rotations of the plane, band-limited features", order="continuous", acts_on=PLANAR
+)
+o2 = GroupFamily(
+    _o2,
+    "all rotations and reflections, band-limited features",
+    order="continuous",
+    acts_on=PLANAR,
+)

@@ -18,8 +18,16 @@ class GroupSpecError(GroupError):
 
 
 class BrokenGroupPluginError(GroupError):
-    """The plugin that registers a group could not be imported."""
+    """The plugin that registers a group could not be imported, or its ``build()`` failed."""
 
 
 class DuplicateGroupError(GroupError):
-    """Two distributions register the same group name."""
+    """A name can be read as groups from two distributions (same name, or a family's shorthand)."""
+
+
+class GroupOriginError(GroupError):
+    """A checkpoint's group now comes from another distribution than the one that trained it."""
+
+
+class GroupVersionWarning(UserWarning):
+    """A checkpoint's group comes from another version of its distribution than it was saved by."""

@@ -30,12 +30,18 @@ class GroupFamily:
             ``"24"``) or ``"continuous"``.
         index: the integer parameter that a shorthand appends to the name
             (``"n"``: ``C4`` means ``C`` with ``n=4``); ``None`` if there is none.
+        acts_on: what the groups move, for the ACTS ON column of ``ginv groups
+            list``, so that users pick a group that fits their data without
+            building it: ``"2-D grid"`` (images), ``"3-D grid"`` (voxels),
+            ``"2-D points"`` / ``"3-D points"`` (vectors of R^d), several of
+            these joined by ``", "``, or free text of the plugin's choosing.
     """
 
     build: Callable[..., Symmetry]
     summary: str
     order: str
     index: str | None = None
+    acts_on: str = "2-D grid"
 
     def parameters(self) -> dict[str, inspect.Parameter]:
         """The parameters ``build`` accepts, by name."""

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ginv_lightning.symmetry.errors import GroupSpecError, UnknownGroupError
 
-_SHORTHAND = re.compile(r"^(?P<name>.*?)(?P<index>[-+]?\d+(?:\.\d*)?)$")
+_INDEX = re.compile(r"[-+]?\d+(?:\.\d*)?")
 
 
 @dataclass(frozen=True)
@@ -26,59 +27,74 @@ class GroupSpec:
         return f"{self.name}({args})"
 
 
-def parse_group_spec(
-    spec: str | Mapping[str, Any],
-    names: Collection[str],
-    index_of: Callable[[str], str | None],
-) -> GroupSpec:
-    """Turn a config value into a :class:`GroupSpec`.
+def split_spec(spec: str | Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The name a config value gives and its explicit parameters, or :class:`GroupSpecError`.
 
-    Args:
-        spec: ``"C4"``, ``"SO2"`` or a mapping with a ``name`` key and parameters.
-        names: the registered family names.
-        index_of: for a family name, the integer parameter its shorthand appends
-            (``"n"`` for ``C``, ``None`` for ``SO2``); called only for shorthands.
+    ``"C4"`` gives ``("C4", {})``; ``{name: SO2, bandwidth: 6}`` gives
+    ``("SO2", {"bandwidth": 6})``. Reading the name against the installed
+    registrations is the registry's job.
     """
     if isinstance(spec, Mapping):
         params = dict(spec)
-        if "name" not in params or not isinstance(params["name"], str):
+        name = params.pop("name", None)
+        if not isinstance(name, str):
             raise GroupSpecError(
                 f"a group given as a mapping needs a 'name' key with a string value, got {spec!r}; "
                 "write e.g. {name: SO2, bandwidth: 6}"
             )
-        base = parse_group_spec(params.pop("name"), names, index_of)
-        clash = set(base.params) & set(params)
-        if clash:
-            raise GroupSpecError(f"{spec!r} gives {sorted(clash)} twice")
-        return GroupSpec(base.name, {**base.params, **params})
+        return name.strip(), params
     if not isinstance(spec, str):
         raise GroupSpecError(
             f"a group is a name such as 'C4' or a mapping such as {{name: SO2, bandwidth: 6}}, "
             f"got {spec!r} of type {type(spec).__name__}"
         )
-    text = spec.strip()
-    if text in names:
-        return GroupSpec(text)
-    match = _SHORTHAND.match(text)
-    if match and match["name"] in names:
-        name, index_text = match["name"], match["index"]
-        index = index_of(name)
-        if index is None:
-            raise GroupSpecError(f"group {name!r} takes no number after its name; got {text!r}")
-        if not re.fullmatch(r"[-+]?\d+", index_text):
-            raise GroupSpecError(
-                f"{text!r}: {name}<{index}> needs an integer {index} >= 1 after the name "
-                f"(e.g. {name}4), got {index_text!r}"
-            )
-        return GroupSpec(name, {index: int(index_text)})
-    raise unknown_group(text, names)
+    return spec.strip(), {}
 
 
-def unknown_group(name: str, installed: Collection[str]) -> UnknownGroupError:
-    """The error for a name no plugin registers, listing what is installed."""
+def shorthand_splits(text: str) -> list[tuple[str, str]]:
+    """Every way to read ``text`` as a family name followed by its index, shortest name first.
+
+    ``"C12"`` gives ``[("C", "12"), ("C1", "2")]``: all of them, because a plugin
+    registering ``C1`` would make ``C12`` ambiguous, and that must be detected.
+    Signs and decimals are kept so that ``C-3`` and ``D1.5`` get a precise error.
+    """
+    return [(text[:i], text[i:]) for i in range(1, len(text)) if _INDEX.fullmatch(text[i:])]
+
+
+def is_integer_index(text: str) -> bool:
+    return re.fullmatch(r"[-+]?\d+", text) is not None
+
+
+def unknown_group(
+    name: str, installed: Collection[str], indexed: Collection[str] = ()
+) -> UnknownGroupError:
+    """The error for a name nothing registers: the closest names, then every installed one.
+
+    Args:
+        installed: every registered name.
+        indexed: the names of families that take a shorthand index (``C`` for ``C4``).
+    """
+    close = closest_names(name, installed, indexed)
+    hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
     listed = ", ".join(sorted(installed)) or "(none)"
     return UnknownGroupError(
-        f"unknown group {name!r}; installed groups: {listed}. "
+        f"unknown group {name!r}{hint}; installed groups: {listed}. "
         "Families such as C and D take their order after the name (C4, D8). "
         "Run `ginv groups list` for details."
     )
+
+
+def closest_names(
+    name: str, installed: Collection[str], indexed: Collection[str] = ()
+) -> list[str]:
+    """Up to three installed names or shorthands most like ``name``, ignoring case.
+
+    Shorthands use the index the user wrote (``c8`` suggests ``C8``), or 4 when
+    there is none, so that a misspelt family suggests a name that works as written.
+    """
+    match = re.search(r"\d+$", name)
+    index = match[0] if match else "4"
+    names = [n for n in installed if not (match and n in indexed)]  # c8 suggests C8, not C
+    candidates = {c.lower(): c for c in [*names, *(f"{f}{index}" for f in indexed)]}
+    close = difflib.get_close_matches(name.lower(), list(candidates), n=3, cutoff=0.6)
+    return [candidates[c] for c in close]

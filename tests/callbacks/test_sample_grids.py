@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ginv_lightning.callbacks.samples import image_grid, voxel_projections
+from ginv_lightning.sample_pictures import image_grid, voxel_projections
 
 
 def test_a_voxel_appears_where_each_projection_puts_it():

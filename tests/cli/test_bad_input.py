@@ -1,22 +1,65 @@
-"""Bad input gets one clear line before any training, and a NaN loss stops training cleanly."""
+"""Bad input gets one clear line before any training, and a NaN loss stops training cleanly.
+
+Most cases call :func:`ginv_lightning.cli.main` in this process (rc and captured
+output are what the console script would give); a case that needs a process of
+its own (a plugin on ``PYTHONPATH``, found once per process) runs the real ``ginv``.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
+
+# lightning and wandb are imported at collection on purpose: on first import they
+# bind a log handler / a write hook to the sys.stderr of the moment, which inside a
+# test would be capsys's stream, closed when that test ends.
+import lightning  # noqa: F401
 import numpy as np
 import pytest
 import torch
+import wandb  # noqa: F401
 from PIL import Image
 
-from tests.conftest import run_ginv
+from ginv_lightning.cli import main
+from tests.conftest import REPO, run_ginv
 
-MAIN = ("fit", "--config", "configs/rotdigits_c4.yaml", "--trainer.max_steps", "2",
+MAIN = ("fit", "--config", str(REPO / "configs/rotdigits_c4.yaml"), "--trainer.max_steps", "2",
         "--trainer.logger", "false", "--trainer.enable_progress_bar", "false")  # fmt: skip
 
 
-def assert_clean_error(result, *fragments: str) -> None:
+class Outcome(NamedTuple):
+    """What ``ginv`` returned and printed (the fields of a ``CompletedProcess`` used here)."""
+
+    returncode: int | str | None
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def ginv(tmp_path, monkeypatch, capsys) -> Iterator[Callable[..., Outcome]]:
+    """``ginv`` in this process and in ``tmp_path``; the environment Lightning seeds is restored."""
+    monkeypatch.chdir(tmp_path)
+    environment = dict(os.environ)
+
+    def run(*args: str) -> Outcome:
+        capsys.readouterr()
+        try:
+            code: int | str | None = main(args)
+        except SystemExit as exit:  # jsonargparse's own argument errors
+            code = exit.code
+        captured = capsys.readouterr()
+        return Outcome(code, captured.out, captured.err)
+
+    yield run
+    os.environ.clear()
+    os.environ.update(environment)
+
+
+def assert_clean_error(result: Outcome, *fragments: str) -> None:
     assert result.returncode == 2, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
-    assert "ginv: error:" in result.stderr
+    assert result.stderr.count("ginv: error:") == 1
     for fragment in fragments:
         assert fragment in result.stderr
     assert "Epoch 0" not in result.stderr + result.stdout
@@ -33,49 +76,52 @@ def assert_clean_error(result, *fragments: str) -> None:
         (("--model.ema_decay", "1.5"), ["ema_decay must be in [0, 1)"]),
     ],
 )
-def test_invalid_settings_fail_before_training(args, fragments, tmp_path):
-    result = run_ginv(*MAIN, "--trainer.default_root_dir", str(tmp_path), *args)
+def test_invalid_settings_fail_before_training(args, fragments, ginv, tmp_path):
+    result = ginv(*MAIN, "--trainer.default_root_dir", str(tmp_path), *args)
     assert_clean_error(result, *fragments)
     assert not list(tmp_path.rglob("*.ckpt"))
 
 
 def test_group_for_another_grid_dimension_is_refused(plugin_site, tmp_path):
+    # a subprocess: the plugin must be on the path before the group registry is first read
     result = run_ginv(*MAIN, "--trainer.default_root_dir", str(tmp_path), "--model.group", "Cube",
-                      extra_path=plugin_site)  # fmt: skip
-    assert_clean_error(result, "Cube acts on 3-D grids but the data are 2-D")
+                      extra_path=plugin_site, cwd=tmp_path)  # fmt: skip
+    assert_clean_error(result, "Cube acts on 3-D space, but the data are 1-channel 24x24 images")
 
 
-def test_missing_data_directory(tmp_path):
-    result = run_ginv(
+def test_missing_data_directory(ginv, tmp_path):
+    result = ginv(
         *MAIN, "--data", "ginv_lightning.data.ImageFiles",
         "--data.init_args.path", str(tmp_path / "missing"),
     )  # fmt: skip
     assert_clean_error(result, "missing", "does not exist")
 
 
-def test_corrupt_image_file_is_named(tmp_path):
+def test_corrupt_image_file_is_named(ginv, tmp_path):
     folder = tmp_path / "images"
     folder.mkdir()
     for i in range(40):
         Image.fromarray(np.full((24, 24), i, dtype=np.uint8)).save(folder / f"{i:02d}.png")
     (folder / "17.png").write_bytes(b"\x89PNG truncated")
-    result = run_ginv(*MAIN, "--data", "ginv_lightning.data.ImageFiles",
-                      "--data.init_args.path", str(folder), "--data.init_args.image_size", "24",
-                      "--trainer.default_root_dir", str(tmp_path))  # fmt: skip
+    result = ginv(*MAIN, "--data", "ginv_lightning.data.ImageFiles",
+                  "--data.init_args.path", str(folder), "--data.init_args.image_size", "24",
+                  "--trainer.default_root_dir", str(tmp_path))  # fmt: skip
     assert_clean_error(result, "cannot read image file", "17.png")
 
 
-def test_rotmnist_without_its_files(tmp_path):
-    result = run_ginv(*MAIN, "--data", "ginv_lightning.data.RotMNIST",
-                      "--data.init_args.data_dir", str(tmp_path))  # fmt: skip
+def test_rotmnist_without_its_files(ginv, tmp_path):
+    result = ginv(*MAIN, "--data", "ginv_lightning.data.RotMNIST",
+                  "--data.init_args.data_dir", str(tmp_path))  # fmt: skip
     assert_clean_error(result, "mnist_all_rotation_normalized_float_train_valid.amat",
                        "mnist_rotation_new.zip")  # fmt: skip
 
 
 @pytest.mark.slow
-def test_non_finite_loss_stops_with_step_and_loss_and_keeps_the_last_finite_checkpoint(tmp_path):
-    result = run_ginv(
-        "fit", "--config", "configs/rotdigits_cnn.yaml",
+def test_non_finite_loss_stops_with_step_and_loss_and_keeps_the_last_finite_checkpoint(
+    ginv, tmp_path
+):
+    result = ginv(
+        "fit", "--config", str(REPO / "configs/rotdigits_cnn.yaml"),
         "--trainer.default_root_dir", str(tmp_path),
         "--trainer.logger", "false", "--trainer.enable_progress_bar", "false",
         "--trainer.max_steps", "200", "--checkpoint.every_n_train_steps", "2",

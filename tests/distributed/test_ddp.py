@@ -84,7 +84,7 @@ def test_only_rank_zero_writes_logs_grids_and_config(ddp_run):
 
 def validate(checkpoint: Path, root: Path, *extra: str) -> dict[str, float]:
     root.mkdir()
-    logger = f'{{"class_path": "ginv_lightning.loggers.ResumableCSVLogger", "init_args": {{"save_dir": "{root}", "name": "v"}}}}'  # noqa: E501
+    logger = f'{{"class_path": "ginv_lightning.persistence.csv_logger.ResumableCSVLogger", "init_args": {{"save_dir": "{root}", "name": "v"}}}}'  # noqa: E501
     result = run_ginv(
         "validate", "--config", CONFIG, "--ckpt_path", str(checkpoint), "--trainer.logger", logger,
         "--metrics.num_samples", "540", "--metrics.batch_size", "135", "--metrics.cache_dir", "",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from ginv_lightning.gan.averaging import evaluating, generator_ema, update_ema
+from ginv_lightning.escnn_support.eval_mode import evaluating
+from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.nn import EquivariantGenerator, ImageShape
 from ginv_lightning.symmetry import resolve_group
 

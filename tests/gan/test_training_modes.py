@@ -15,9 +15,9 @@ from lightning.pytorch import Trainer
 
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.data import RotDigits
+from ginv_lightning.escnn_support.eval_filter_buffers import cached_filter_keys
 from ginv_lightning.gan.module import GAN
-from ginv_lightning.nn import EquivariantGenerator, InvariantDiscriminator
-from ginv_lightning.nn.cached_filters import cached_filter_keys
+from ginv_lightning.nn import EquivariantGenerator, ImageShape, InvariantDiscriminator
 
 
 @pytest.mark.slow
@@ -25,8 +25,8 @@ def test_training_goes_on_after_validation_and_sample_grids(tmp_path):
     module = GAN(
         partial(EquivariantGenerator, widths=[4, 2], latent_fields=2),
         partial(InvariantDiscriminator, widths=[2, 4]),
+        ImageShape(1, 8),
         group="C4",
-        image_size=8,
     )
     data = RotDigits(image_size=8, num_train=64, batch_size=16)
     trainer = Trainer(

@@ -11,7 +11,7 @@ from ginv_lightning.gan.augment import GroupAugment
 from ginv_lightning.nn import SymmetrizedDiscriminator, SymmetrizedGenerator, count_parameters
 from ginv_lightning.nn.equivariant_mlp import EquivariantMLPGenerator, InvariantMLPDiscriminator
 from ginv_lightning.nn.mlp import MLPDiscriminator, MLPGenerator
-from ginv_lightning.nn.shapes import ImageShape, VectorShape
+from ginv_lightning.shapes import ImageShape, VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 POINTS = VectorShape(2)

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.study.config import load_config
+from ginv_lightning.study.config_file import load_config
 from tests.conftest import REPO, run_ginv
 
 TINY = {

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Iterator
-from importlib.metadata import distributions
+from importlib.metadata import distributions, version
 
 import pytest
 
@@ -56,8 +56,56 @@ def test_broken_plugin_is_reported_and_others_still_work(registry):
     )
     with pytest.raises(BrokenGroupPluginError, match="not-installed-anywhere"):
         registry.resolve("Broken")
-    assert registry.resolve("C4").order == 4
+    assert registry.resolve("C8").order == 8  # not C4: ginv-test-impostor shadows it here
     assert registry.resolve("Hex").order == 6
+
+
+def test_a_build_that_raises_is_one_line_naming_the_plugin(registry):
+    with pytest.raises(BrokenGroupPluginError) as info:
+        registry.resolve("boom")
+    assert str(info.value) == (
+        "group 'boom' from ginv-test-boom 0.1 is broken: RuntimeError: reinstall ginv-test-boom"
+    )
+    assert isinstance(info.value.__cause__, RuntimeError)  # kept for the plugin's author
+
+
+def test_a_build_that_raises_gives_no_traceback_on_the_cli(plugin_site):
+    result = run_ginv("groups", "show", "boom", extra_path=plugin_site)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "ginv: error: group 'boom' from ginv-test-boom 0.1 is broken: "
+        "RuntimeError: reinstall ginv-test-boom"
+    ]
+
+
+def test_a_plugin_cannot_shadow_a_builtin_shorthand(registry):
+    for spec in ("C4", {"name": "C4"}):
+        with pytest.raises(DuplicateGroupError) as info:
+            registry.resolve(spec)
+        message = str(info.value)
+        assert "ginv-test-impostor 0.1.0 registers 'C4'" in message
+        assert f"ginv-lightning {version('ginv-lightning')} registers C<n> (n=4)" in message
+        assert "uninstall one of them" in message
+    c8 = registry.resolve("C8")  # not shadowed: still the built-in
+    assert (c8.name, c8.order) == ("C8", 8)
+    assert registry.find("C8").entry.distribution == "ginv-lightning"
+
+
+def test_two_plugins_families_cannot_overlap(registry):
+    # ginv-test-extra registers Rot<n>, ginv-test-impostor Rot2<n>: Rot23 is Rot(23) or Rot2(3)
+    for spec in ("Rot23", "Rot2"):
+        with pytest.raises(DuplicateGroupError) as info:
+            registry.resolve(spec)
+        assert "ginv-test-extra 1.2.3 registers Rot<n>" in str(info.value)
+        assert "ginv-test-impostor 0.1.0 registers" in str(info.value)
+    assert registry.resolve("Rot5").order == 5
+
+
+def test_shadowing_from_the_cli(plugin_site):
+    result = run_ginv("groups", "show", "C4", extra_path=plugin_site)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1
+    assert "ginv-test-impostor 0.1.0" in result.stderr and "ginv-lightning" in result.stderr
 
 
 def test_two_distributions_registering_one_name_is_an_error_naming_both(registry):
@@ -78,7 +126,24 @@ def test_groups_list_cli_shows_every_plugin_and_its_status(plugin_site):
     assert "ginv-test-extra" in lines["Hex"] and "1.2.3" in lines["Hex"]
     assert "broken: ImportError: ginv_test_broken needs" in lines["Broken"]
     twins = [line for line in result.stdout.splitlines() if line.startswith("Twin")]
-    assert len(twins) == 2 and all("conflict" in line for line in twins)
+    assert len(twins) == 2 and all("conflict: also registered by" in line for line in twins)
+    assert lines["C4"].endswith(
+        f"conflict: also C<n> (n=4) of ginv-lightning {version('ginv-lightning')}; uninstall one"
+    )
+    assert lines["C<n>"].endswith("loaded, except C4 (conflict)")
+    assert "conflict: also Rot<n> (n=2) of ginv-test-extra 1.2.3" in lines["Rot2<n>"]
+    assert lines["Rot<n>"].endswith("loaded, except Rot2 (conflict)")
+    assert lines["boom"].endswith("loaded")  # listing never calls build()
+
+
+def test_groups_list_says_what_each_group_acts_on(plugin_site):
+    result = run_ginv("groups", "list", extra_path=plugin_site)
+    header, *rows = result.stdout.splitlines()
+    assert header.split()[:4] == ["NAME", "ORDER", "ACTS", "ON"]
+    start = header.index("ACTS ON")
+    acts_on = {row.split()[0]: row[start:].split("  ")[0] for row in rows}
+    assert acts_on["C<n>"] == acts_on["SO2"] == "2-D grid, 2-D points"
+    assert acts_on["Cube"] == "3-D grid"
 
 
 def test_using_a_broken_group_from_the_cli_gives_its_message(plugin_site):

@@ -78,3 +78,19 @@ def test_unknown_group_lists_installed_names(registry):
     assert "unknown group 'Icosahedral'" in message
     for name in ("C", "D", "O2", "SO2", "flip", "trivial"):
         assert name in message
+
+
+@pytest.mark.parametrize(
+    ("spec", "hint"),
+    [
+        ("c8", "(did you mean 'C8'?)"),
+        ("SO3", "(did you mean 'SO2'?)"),
+        ("Flip", "(did you mean 'flip'?)"),
+        ({"name": "trivail"}, "(did you mean 'trivial'?)"),
+    ],
+)
+def test_unknown_group_suggests_the_closest_installed_names(registry, spec, hint):
+    with pytest.raises(UnknownGroupError) as info:
+        registry.resolve(spec)
+    assert hint in str(info.value)
+    assert "\n" not in str(info.value)

@@ -27,10 +27,14 @@ def _full_octahedral() -> Symmetry:
 
 
 octahedral = GroupFamily(
-    _octahedral, "the 24 rotations of the cube, acting on 3-D voxel grids", order="24"
+    _octahedral,
+    "the 24 rotations of the cube, acting on 3-D voxel grids",
+    order="24",
+    acts_on="3-D grid",
 )
 full_octahedral = GroupFamily(
     _full_octahedral,
     "the 48 rotations and reflections of the cube, acting on 3-D voxel grids",
     order="48",
+    acts_on="3-D grid",
 )

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -77,7 +80,7 @@ def test_sample_command_writes_projections_and_raw_voxels(trained, ginv):
     ("args", "message"),
     [
         (("--metrics.features", "digits"), "'digits' works on 2-D images"),
-        (("--model.group", "C4"), "C4 acts on 2-D grids but the data are 3-D"),
+        (("--model.group", "C4"), "C4 acts on 2-D space, but the data are 1-channel 16x16x16 grids"),
     ],
 )
 def test_mismatched_settings_fail_with_one_clear_line(ginv, tmp_path, args, message):
@@ -86,3 +89,25 @@ def test_mismatched_settings_fail_with_one_clear_line(ginv, tmp_path, args, mess
     assert result.returncode == 2, result.stderr[-3000:]
     assert "ginv: error: " in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_params_builds_the_3d_model_of_the_plugin_config(ginv, tmp_path):
+    result = ginv("params", str(CONFIG), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    header, row = (re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines())
+    built = dict(zip(header, row, strict=True))
+    assert built["DATA"] == "1-channel 16x16x16 grids" and built["GROUP"] == "octahedral"
+    assert built["GENERATOR"] == "EquivariantGenerator" and int(built["G PARAMS"]) > 0
+
+
+@pytest.mark.slow
+def test_checkpoint_without_its_plugin_names_the_pip_install(trained, tmp_path):
+    checkpoint = trained / "runs" / "ginv" / "version_0" / "checkpoints" / "last.ckpt"
+    script = Path(sys.executable).parent / "ginv"  # this environment: the plugin is not on its path
+    result = subprocess.run(
+        [str(script), "sample", "--ckpt", str(checkpoint), "--out", str(tmp_path / "x.npz")],
+        capture_output=True, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert "pip install ginv-volumetric==0.1.0" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "x.npz").exists()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ginv_lightning.gan.averaging import evaluating, generator_ema
+from ginv_lightning.escnn_support.eval_mode import evaluating
+from ginv_lightning.gan.averaging import generator_ema
 from ginv_lightning.nn import (
     CNNDiscriminator,
     EquivariantGenerator,
@@ -18,7 +19,7 @@ from ginv_lightning.nn import (
     SymmetrizedDiscriminator,
 )
 from ginv_lightning.nn.equivariant_mlp import EquivariantMLPGenerator, InvariantMLPDiscriminator
-from ginv_lightning.nn.shapes import VectorShape
+from ginv_lightning.shapes import VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 GROUPS = ["octahedral", "full_octahedral"]

@@ -7,8 +7,8 @@ import pickle
 import pytest
 import torch
 
-from ginv_lightning.checkpoint_io import AtomicCheckpointIO, load_checkpoint
 from ginv_lightning.errors import DataError
+from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO, load_checkpoint
 
 
 class ExplodesWhenSaved:

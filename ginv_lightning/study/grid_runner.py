@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ginv_lightning.atomic_files import write_atomic
-from ginv_lightning.study.config import StudyConfig
+from ginv_lightning.persistence.atomic_files import write_atomic
+from ginv_lightning.study.config_file import StudyConfig
 from ginv_lightning.study.records import Records
-from ginv_lightning.study.run import Cell, evaluate_cell
+from ginv_lightning.study.train_cell import Cell, evaluate_cell
 from ginv_lightning.symmetry import resolve_group
 
 

@@ -15,7 +15,7 @@ import torch
 from lightning.fabric.utilities.types import _PATH
 from lightning.pytorch.plugins.io import TorchCheckpointIO
 
-from ginv_lightning.atomic_files import atomic_writer
+from ginv_lightning.persistence.atomic_files import atomic_writer
 
 
 class AtomicCheckpointIO(TorchCheckpointIO):

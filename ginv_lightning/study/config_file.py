@@ -14,7 +14,7 @@ import yaml
 
 from ginv_lightning.data.targets import GaussianMixture, PlanarTarget, SymmetricCurve
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.study.settings import KINDS, Cell, Networks, Training
+from ginv_lightning.study.run_settings import KINDS, Cell, Networks, Training
 
 TARGETS: dict[str, type[PlanarTarget]] = {
     "gaussian_mixture": GaussianMixture,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ginv_lightning.escnn_support.walk_without_hashing import unique_modules, unique_parameters
 from ginv_lightning.nn import EquivariantGenerator, ImageShape, InvariantDiscriminator
-from ginv_lightning.nn.traversal import unique_modules, unique_parameters
 from ginv_lightning.symmetry import resolve_group
 
 

@@ -17,9 +17,9 @@ from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import GradientPenalty
 from ginv_lightning.metrics.wasserstein import wasserstein1
 from ginv_lightning.nn.base import count_parameters
-from ginv_lightning.quiet_trainer import quiet_trainer
+from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 from ginv_lightning.study.models import builders
-from ginv_lightning.study.settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
+from ginv_lightning.study.run_settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
 from ginv_lightning.symmetry import resolve_group
 
 
@@ -74,8 +74,7 @@ def build_gan(cell: Cell, training: Training, networks: Networks, data: TargetPo
         generator=made.generator,
         discriminator=made.discriminator,
         group=cell.group,
-        grid_dims=data.grid_dims,
-        vectors=data.vectors,
+        data_shape=data.data_shape,
         loss=Wasserstein(),
         penalty=GradientPenalty(training.penalty, one_sided=training.one_sided),
         augment=made.augment,

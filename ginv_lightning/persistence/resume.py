@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ginv_lightning.callbacks.run_identity import KEY
-from ginv_lightning.checkpoint_io import load_checkpoint
+from ginv_lightning.persistence.checkpoints import load_checkpoint
+from ginv_lightning.persistence.identity import KEY
 
 
 def newest_last_checkpoint(save_dir: str, name: str) -> Path | None:

@@ -15,7 +15,7 @@ from typing import Any
 from lightning.pytorch.loggers import CSVLogger
 from lightning.pytorch.loggers.csv_logs import ExperimentWriter
 
-from ginv_lightning.atomic_files import atomic_writer
+from ginv_lightning.persistence.atomic_files import atomic_writer
 
 
 class _AppendingWriter(ExperimentWriter):

@@ -7,12 +7,12 @@ from contextlib import nullcontext
 
 import torch
 
+from ginv_lightning.escnn_support.expand_filters_once import filters_expanded_once
 from ginv_lightning.gan.losses import RelativisticAverage
 from ginv_lightning.gan.penalties import R1, GradientPenalty
 from ginv_lightning.nn import ImageShape, InvariantDiscriminator
 from ginv_lightning.nn.equivariant_mlp import InvariantMLPDiscriminator
-from ginv_lightning.nn.filter_cache import filters_expanded_once
-from ginv_lightning.nn.shapes import VectorShape
+from ginv_lightning.shapes import VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 IMAGE = ImageShape(1, 16)

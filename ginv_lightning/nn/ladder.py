@@ -1,37 +1,8 @@
-"""The shape of the data a network makes or judges, and the resolution ladder it climbs."""
+"""The resolution ladder a convolutional network climbs, and the widths of its stages."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ImageShape:
-    """Channels and edge length of square images (or cubic voxel grids in 3-D)."""
-
-    channels: int
-    size: int
-
-    def __post_init__(self) -> None:
-        if self.channels < 1:
-            raise ValueError(f"channels must be >= 1, got {self.channels}")
-        if self.size < 2:
-            raise ValueError(f"image size must be >= 2, got {self.size}")
-
-
-@dataclass(frozen=True)
-class VectorShape:
-    """Points of R^dim, moved by the group's base-space representation (see ``Symmetry.act``)."""
-
-    dim: int
-
-    def __post_init__(self) -> None:
-        if self.dim < 1:
-            raise ValueError(f"vector dimension must be >= 1, got {self.dim}")
-
-
-# What a network builder receives as the second argument, after the symmetry.
-DataShape = ImageShape | VectorShape
+from collections.abc import Sequence
 
 
 def base_size(size: int, stages: int) -> int:
@@ -53,3 +24,9 @@ def base_size(size: int, stages: int) -> int:
             "change the image size or the number of widths"
         )
     return size // step
+
+
+def check_widths(widths: Sequence[int]) -> None:
+    """Every network is a ladder of stages, one positive channel width (field count) each."""
+    if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
+        raise ValueError(f"widths must be a non-empty list of positive integers, got {widths!r}")

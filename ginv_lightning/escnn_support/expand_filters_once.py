@@ -19,7 +19,7 @@ from escnn.nn.modules.conv.rd_convolution import _RdConv
 from escnn.nn.modules.conv.rd_transposed_convolution import _RdConvTransposed
 from torch import nn
 
-from ginv_lightning.nn.traversal import unique_modules
+from ginv_lightning.escnn_support.walk_without_hashing import unique_modules
 
 EXPANDING = (_RdConv, _RdConvTransposed, Linear)
 

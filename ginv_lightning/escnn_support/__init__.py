@@ -1,0 +1,8 @@
+"""What ginv does around escnn, side by side: each module works around one escnn behaviour.
+
+- ``eval_mode``: eval mode and back through ``train()``, so cached filters are rebuilt and dropped.
+- ``eval_filter_buffers``: the filters escnn caches in eval mode, kept out of checkpoints.
+- ``expand_filters_once``: one filter expansion per optimisation step instead of one per call.
+- ``copy_sharing_types``: deep copies that share escnn's immutable groups and field types.
+- ``walk_without_hashing``: module and parameter walks that never hash escnn's kernel bases.
+"""

@@ -1,0 +1,108 @@
+"""One path from a config to a GAN: the parser of ``model:`` and ``data:``, and the data's shape.
+
+``ginv fit|validate|test|predict`` (LightningCLI), ``ginv params``, ``ginv bench``,
+``ginv sample`` and checkpoint restore all build through
+:func:`add_experiment_arguments`: the model and the data module are declared
+once, and the data module's ``data_shape`` is the single object linked into the
+model. Checkpoints carry their ``model:`` and ``data:`` sections under
+:data:`EXPERIMENT_KEY`, so a restore rebuilds exactly what was trained.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonargparse import ArgumentError
+from lightning.pytorch import LightningDataModule
+from lightning.pytorch.cli import LightningArgumentParser
+
+from ginv_lightning.errors import ConfigError
+from ginv_lightning.gan.module import GAN
+from ginv_lightning.shapes import DataShape, ImageShape, VectorShape
+from ginv_lightning.shipped_configs import find_config
+
+EXPERIMENT_KEY = "ginv_experiment"
+SECTIONS = ("model", "data")
+
+
+def data_shape_of(data: Any) -> DataShape:
+    """The shape a data module delivers; a clear error for data modules that do not say."""
+    shape = getattr(data, "data_shape", None)
+    if not isinstance(shape, ImageShape | VectorShape):
+        raise ConfigError(
+            f"data: {type(data).__name__} has no `data_shape`; a data module for ginv must "
+            "expose one (an ImageShape or a VectorShape from ginv_lightning.shapes)"
+        )
+    return shape
+
+
+def add_experiment_arguments(parser: LightningArgumentParser) -> None:
+    """Declare ``model:`` (the GAN) and ``data:`` (any data module) and link the data's shape."""
+    parser.add_lightning_class_args(GAN, "model")
+    parser.add_lightning_class_args(LightningDataModule, "data", subclass_mode=True)
+    parser.link_arguments("data", "model.data_shape", data_shape_of, apply_on="instantiate")
+
+
+def experiment_parser() -> LightningArgumentParser:
+    """A parser of just ``model:`` and ``data:``, as ``ginv fit`` declares them."""
+    parser = LightningArgumentParser(exit_on_error=False)
+    add_experiment_arguments(parser)
+    return parser
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A GAN and the data module it was built for (data not loaded yet)."""
+
+    model: GAN
+    data: LightningDataModule
+
+
+def build_experiment(config: Mapping[str, Any], source: str = "config") -> Experiment:
+    """Instantiate the ``model:`` and ``data:`` sections of a ``ginv fit`` config."""
+    missing = [name for name in SECTIONS if name not in config]
+    if missing:
+        raise ConfigError(
+            f"{source} has no {' or '.join(f'{m}:' for m in missing)} section; "
+            "is it a `ginv fit` config? (`ginv configs list` shows complete ones)"
+        )
+    parser = experiment_parser()
+    try:
+        parsed = parser.parse_object({name: config[name] for name in SECTIONS})
+        built = parser.instantiate(parsed)
+    except ArgumentError as exc:
+        raise ConfigError(f"{source}: {_first_line(exc)}") from None
+    return Experiment(built.model, built.data)
+
+
+def read_config(name_or_path: str | Path) -> tuple[Path, dict[str, Any]]:
+    """A config file, found by path or shipped name, read as YAML into a mapping."""
+    path = find_config(name_or_path)
+    try:
+        with open(path) as handle:
+            config = yaml.safe_load(handle)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read config {str(path)!r}: {_first_line(exc)}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"config {str(path)!r} is not a YAML mapping of sections")
+    return path, config
+
+
+def experiment_from_config(name_or_path: str | Path) -> Experiment:
+    """The GAN and data module a ``ginv fit`` config describes (networks built, nothing trained)."""
+    path, config = read_config(name_or_path)
+    return build_experiment(config, source=str(path))
+
+
+def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:
+    """What a checkpoint keeps of a resolved config: its ``model:`` and ``data:`` sections."""
+    return {name: dumped[name] for name in SECTIONS}
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return " ".join(text.splitlines()[:1]) or type(exc).__name__

@@ -1,0 +1,82 @@
+"""Pictures of generated samples: image grids, voxel projections, scatter plots of points.
+
+Images are tiled as they are; voxel grids are shown by their maximum-intensity
+projections along the three axes, side by side; points (N, d) are drawn as
+scatter plots of their coordinate pairs. :func:`save_samples` picks the picture
+from the samples' shape, so every kind of data gives one PNG.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import torch
+from torch import Tensor
+from torchvision.utils import make_grid, save_image
+
+
+def voxel_projections(voxels: Tensor) -> Tensor:
+    """(N, C, D, H, W) -> (N, C, S, 3S + 2): the maxima along D, H and W, side by side.
+
+    The three views are separated by one-pixel grey lines. The grid must be cubic (S = D = H = W).
+    """
+    if voxels.dim() != 5 or len(set(voxels.shape[2:])) != 1:
+        raise ValueError(f"voxel grids must be (N, C, S, S, S), got {tuple(voxels.shape)}")
+    views = [voxels.amax(dim) for dim in (2, 3, 4)]
+    line = voxels.new_zeros(*voxels.shape[:3], 1)
+    return torch.cat([views[0], line, views[1], line, views[2]], dim=-1)
+
+
+def image_grid(images: Tensor) -> Tensor:
+    """Images (N, C, H, W) or voxel grids (N, C, S, S, S) in [-1, 1] tiled into one grid in [0, 1].
+
+    Voxel grids appear as their :func:`voxel_projections`.
+    """
+    images = images.detach().cpu().float()
+    if images.dim() == 5:
+        images = voxel_projections(images)
+    elif images.dim() != 4:
+        raise ValueError(
+            f"samples must be points (N, d), images (N, C, H, W) or voxel grids (N, C, S, S, S), "
+            f"got {tuple(images.shape)}"
+        )
+    height, width = images.shape[-2:]
+    per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
+    return make_grid(images, nrow=per_row, normalize=True, value_range=(-1, 1))
+
+
+def save_scatter(points: Tensor, path: Path, max_panels: int = 3) -> None:
+    """Points (N, d) as scatter plots of their first coordinate pairs, one panel per pair.
+
+    Panels share one symmetric range and keep equal aspect, so a rotation or a
+    reflection of the law looks like one. One-dimensional points get a histogram.
+    """
+    from matplotlib.figure import Figure
+
+    values = points.detach().cpu().double().numpy()
+    dims = values.shape[1]
+    pairs = list(itertools.combinations(range(dims), 2))[:max_panels]
+    figure = Figure(figsize=(3.2 * max(1, len(pairs)), 3.2), dpi=100, layout="constrained")
+    if not pairs:
+        figure.add_subplot().hist(values[:, 0], bins=40)
+    else:
+        limit = 1.05 * float(abs(values).max() or 1.0)
+        for index, (a, b) in enumerate(pairs, start=1):
+            axes = figure.add_subplot(1, len(pairs), index)
+            axes.scatter(values[:, a], values[:, b], s=6, alpha=0.6, linewidths=0)
+            axes.set(xlim=(-limit, limit), ylim=(-limit, limit), xlabel=f"x{a}", ylabel=f"x{b}")
+            axes.set_aspect("equal")
+    figure.savefig(path)
+
+
+def save_samples(samples: Tensor, path: str | Path) -> Path:
+    """Write samples as one PNG: images in [-1, 1] as a grid, points (N, d) as scatter plots."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if samples.dim() == 2:
+        save_scatter(samples, path)
+    else:
+        save_image(image_grid(samples), path)
+    return path

@@ -1,0 +1,122 @@
+"""A wheel of ginv-lightning, installed non-editable into a fresh venv, works outside the repo.
+
+The wheel is built from a copy of the source (the checkout gets no build files)
+and installed with pip into a new virtual environment; its dependencies (torch,
+escnn, ...) come from the running environment through a folder of links that
+leaves out the editable ginv-lightning, so nothing of the repository is on the
+new environment's path and nothing is downloaded. Every command then runs from
+an empty folder outside the repository, as a user's would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+OWN = ("ginv_lightning", "ginv-lightning", "__editable__", "_ginv_lightning")
+NOT_SHIPPED = {".git", ".venv", "runs", "build", "dist", "tests", "plugins", "docs", "wandb"}
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    top = Path(folder) == REPO
+    return {n for n in names if (top and n in NOT_SHIPPED) or n == "__pycache__"
+            or n.endswith(".egg-info")}  # fmt: skip
+
+
+def build_wheel(scratch: Path) -> Path:
+    source = scratch / "source"
+    shutil.copytree(REPO, source, ignore=_not_copied)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index",
+         "--no-build-isolation", "--wheel-dir", str(scratch / "dist"), str(source)],
+        check=True,
+    )  # fmt: skip
+    return next((scratch / "dist").glob("ginv_lightning-*.whl"))
+
+
+def fresh_venv(root: Path) -> Path:
+    """A new venv that sees this environment's packages except ginv-lightning itself."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    own_site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    borrowed = root / "borrowed"
+    borrowed.mkdir()
+    for folder in map(Path, site.getsitepackages()):
+        for entry in folder.iterdir():
+            if not entry.name.startswith(OWN) and not (borrowed / entry.name).exists():
+                (borrowed / entry.name).symlink_to(entry)
+    (Path(own_site) / "borrowed.pth").write_text(
+        f"import site; site.addsitedir({str(borrowed)!r})\n"
+    )
+    return python
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory) -> Path:
+    """The ``bin`` folder of a fresh venv with the wheel installed by pip (deps checked)."""
+    scratch = tmp_path_factory.mktemp("wheel")
+    wheel = build_wheel(scratch)
+    python = fresh_venv(scratch / "venv")
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-index", "--no-build-isolation",
+         "--disable-pip-version-check", str(wheel)],
+        check=True,
+    )  # fmt: skip
+    return python.parent
+
+
+def run(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["WANDB_MODE"] = "offline"
+    return subprocess.run(
+        [str(bin_dir / args[0]), *args[1:]], capture_output=True, text=True, cwd=cwd, env=env,
+        timeout=900,
+    )  # fmt: skip
+
+
+@pytest.mark.slow
+def test_the_installed_wheel_runs_every_command_from_another_folder(installed, tmp_path):
+    where = "import ginv_lightning; print(ginv_lightning.__file__)"
+    located = run(installed, "python", "-c", where, cwd=tmp_path)
+    assert str(installed.parent) in located.stdout and str(REPO) not in located.stdout
+
+    groups = run(installed, "ginv", "groups", "list", cwd=tmp_path)
+    assert groups.returncode == 0 and "C<n>" in groups.stdout and "ginv-lightning" in groups.stdout
+
+    listed = run(installed, "ginv", "configs", "list", cwd=tmp_path)
+    assert all(p.stem in listed.stdout for p in (REPO / "configs").glob("*.yaml"))
+
+    fit = run(installed, "ginv", "fit", "--config", "rotdigits_c4", "--trainer.max_steps", "6",
+              "--trainer.enable_progress_bar", "false", "--trainer.check_val_every_n_epoch", "1",
+              "--trainer.limit_val_batches", "1", "--data.init_args.num_train", "128",
+              "--metrics.num_samples", "100", "--metrics.kid_subset_size", "20",
+              "--metrics.cache_dir", "", cwd=tmp_path)  # fmt: skip
+    assert fit.returncode == 0, fit.stderr[-3000:]
+    checkpoint = tmp_path / "runs" / "ginv" / "version_0" / "checkpoints" / "last.ckpt"
+    assert checkpoint.is_file()
+
+    sample = run(installed, "ginv", "sample", "--ckpt", str(checkpoint), "--n", "16",
+                 "--out", "grid.png", cwd=tmp_path)  # fmt: skip
+    assert sample.returncode == 0 and (tmp_path / "grid.png").stat().st_size > 0
+
+    params = run(installed, "ginv", "params", "rotdigits_c4", cwd=tmp_path)
+    assert params.returncode == 0 and "18019" in params.stdout and "8743" in params.stdout
+
+    bench = run(installed, "ginv", "bench", "--rounds", "1", "--batches", "2", "--skip-fit",
+                "--out", "bench", cwd=tmp_path)  # fmt: skip
+    assert bench.returncode == 0, bench.stderr[-3000:]
+    rows = json.loads((tmp_path / "bench" / "bench.json").read_text())["rows"]
+    assert {row["case"] for row in rows} >= {"equivariant C4", "plain CNN, params matched"}
+    assert "ginv bench [" in bench.stderr  # progress while it measures
