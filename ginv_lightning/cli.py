@@ -66,6 +66,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _known_errors() as exc:
         print(f"ginv: error: {exc}", file=sys.stderr)
         return 2
+    except ValueError as exc:
+        known = _known_cause(exc)
+        if known is None:
+            raise
+        print(f"ginv: error: {known}", file=sys.stderr)
+        return 2
+
+
+def _known_cause(exc: BaseException) -> BaseException | None:
+    """The ginv error behind ``exc``: jsonargparse re-raises a data module's ConfigError
+    as a ValueError ("Does not validate against any of the Union subtypes")."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, _known_errors()):
+            return cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def with_config_files(args: Sequence[str]) -> list[str]:

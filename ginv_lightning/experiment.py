@@ -10,6 +10,8 @@ model. Checkpoints carry their ``model:`` and ``data:`` sections under
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +101,37 @@ def experiment_from_config(name_or_path: str | Path) -> Experiment:
 
 
 def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:
-    """What a checkpoint keeps of a resolved config: its ``model:`` and ``data:`` sections."""
+    """What defines an experiment in a resolved config: its ``model:`` and ``data:`` sections."""
     return {name: dumped[name] for name in SECTIONS}
+
+
+def fingerprint(sections: Mapping[str, Any]) -> str:
+    """A short hash of the ``model:`` and ``data:`` sections: equal for the same experiment."""
+    text = json.dumps({name: sections[name] for name in SECTIONS}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def describe(name: str, sections: Mapping[str, Any]) -> dict[str, Any]:
+    """What runs and checkpoints record of their experiment: its name, sections and fingerprint."""
+    return {"name": name, "fingerprint": fingerprint(sections), **experiment_sections(sections)}
+
+
+def differences(a: Mapping[str, Any], b: Mapping[str, Any], limit: int = 3) -> str:
+    """The first settings in which two experiments differ, e.g. ``model.group: C4 vs D4``."""
+    flat_a, flat_b = _flatten({n: a[n] for n in SECTIONS}), _flatten({n: b[n] for n in SECTIONS})
+    keys = [k for k in sorted(flat_a.keys() | flat_b.keys()) if flat_a.get(k) != flat_b.get(k)]
+    shown = [f"{k}: {flat_a.get(k, '(unset)')!r} vs {flat_b.get(k, '(unset)')!r}" for k in keys]
+    more = f" and {len(keys) - limit} more" if len(keys) > limit else ""
+    return "; ".join(shown[:limit]) + more
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        flat: dict[str, Any] = {}
+        for key, item in value.items():
+            flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    return {prefix: value}
 
 
 def _first_line(exc: BaseException) -> str:

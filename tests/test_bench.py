@@ -1,4 +1,4 @@
-"""`ginv bench` runs end to end, reports every measurement with its ratio, and compares like with like."""
+"""`ginv bench` end to end: every measurement with its ratio, like compared with like."""
 
 from __future__ import annotations
 

@@ -104,7 +104,7 @@ def test_the_installed_wheel_runs_every_command_from_another_folder(installed, t
               "--metrics.num_samples", "100", "--metrics.kid_subset_size", "20",
               "--metrics.cache_dir", "", cwd=tmp_path)  # fmt: skip
     assert fit.returncode == 0, fit.stderr[-3000:]
-    checkpoint = tmp_path / "runs" / "ginv" / "version_0" / "checkpoints" / "last.ckpt"
+    checkpoint = tmp_path / "runs" / "rotdigits_c4" / "version_0" / "checkpoints" / "last.ckpt"
     assert checkpoint.is_file()
 
     sample = run(installed, "ginv", "sample", "--ckpt", str(checkpoint), "--n", "16",

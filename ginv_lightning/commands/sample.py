@@ -26,6 +26,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "or a .npz of the raw samples (array 'images' or 'points')",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the noise")
+    parser.add_argument(
+        "--trust-class-paths",
+        action="store_true",
+        help="rebuild the checkpoint even if it names classes from outside ginv_lightning, "
+        "torch, lightning and the installed group plugins (importing them runs their code)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -33,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from ginv_lightning.errors import ConfigError
+    from ginv_lightning.errors import ConfigError, require_writable_folder
     from ginv_lightning.gan.restore import generator_from_checkpoint
     from ginv_lightning.sample_pictures import save_samples
 
@@ -44,7 +50,10 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(
             f"--out {args.out!r}: unknown file type; use one of {', '.join(PICTURES + ARRAYS)}"
         )
-    generator = generator_from_checkpoint(args.ckpt)
+    if out.is_dir():
+        raise ConfigError(f"--out {args.out!r} is a folder; give a file name, e.g. samples.png")
+    require_writable_folder("--out", out.parent)  # before the checkpoint is loaded
+    generator = generator_from_checkpoint(args.ckpt, args.trust_class_paths)
     with torch.no_grad():
         z = generator.sample_latent(args.n, generator=torch.Generator().manual_seed(args.seed))
         samples = generator(z)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -11,18 +13,29 @@ from lightning.pytorch import LightningDataModule, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 from lightning.pytorch.strategies import DDPStrategy
+from lightning.pytorch.utilities import rank_zero_only
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.samples import SampleGrid
-from ginv_lightning.experiment import (
-    EXPERIMENT_KEY,
-    add_experiment_arguments,
-    experiment_sections,
-)
+from ginv_lightning.errors import require_writable_folder
+from ginv_lightning.experiment import EXPERIMENT_KEY, add_experiment_arguments, describe
 from ginv_lightning.gan.module import GAN
+from ginv_lightning.persistence.checkpoint_schedule import ScheduledCheckpoint
 from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO
 from ginv_lightning.persistence.identity import RunIdentity
-from ginv_lightning.persistence.resume import resume_last
+from ginv_lightning.persistence.resume import (
+    LIGHTNING_NAMES,
+    checked_checkpoint,
+    point_loggers,
+    resume_last,
+    runs_root,
+)
+from ginv_lightning.persistence.run_directory import (
+    RunDirectory,
+    StartMarker,
+    claim_run_directory,
+    write_record,
+)
 
 
 class LoggedConfig(SaveConfigCallback):
@@ -41,12 +54,23 @@ class LoggedConfig(SaveConfigCallback):
     def on_save_checkpoint(
         self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
     ) -> None:
-        checkpoint[EXPERIMENT_KEY] = experiment_sections(self._resolved())
+        checkpoint[EXPERIMENT_KEY] = describe(config_name(self.config), self._resolved())
 
     def _resolved(self) -> dict[str, Any]:
-        config = yaml.safe_load(self.parser.dump(self.config, skip_none=False))
-        config.pop("config", None)
-        return config
+        return resolved(self.parser, self.config)
+
+
+def resolved(parser: LightningArgumentParser, config: Any) -> dict[str, Any]:
+    """A parsed config as plain values, as ``config.yaml`` shows it."""
+    values = yaml.safe_load(parser.dump(config, skip_none=False))
+    values.pop("config", None)
+    return values
+
+
+def config_name(config: Any) -> str:
+    """The name of a run's experiment: its (last) config file's stem, else ``ginv``."""
+    files = config.get("config") or []
+    return Path(str(files[-1])).stem if files else "ginv"
 
 
 class GinvCLI(LightningCLI):
@@ -56,11 +80,15 @@ class GinvCLI(LightningCLI):
     one path from a config to a GAN (the data's shape is linked into the model);
     checkpointing, sample grids and generative metrics are always on
     (configure them under ``checkpoint:``, ``samples:`` and ``metrics:``); runs log
-    to a CSV file and to an offline W&B run under ``runs/``; checkpoints are
-    written atomically.
+    to a CSV file and an offline W&B run in a directory of their own,
+    ``runs/<config name>/version_<N>`` (claimed atomically; see
+    :mod:`ginv_lightning.persistence.run_directory`); checkpoints follow their own
+    schedule and are written atomically; ``--ckpt_path`` is checked against the config.
     """
 
     def __init__(self, args: Sequence[str] | None = None, **kwargs: Any) -> None:
+        self.started = StartMarker()
+        self.run_directory: RunDirectory | None = None
         super().__init__(
             GAN,
             LightningDataModule,
@@ -81,20 +109,56 @@ class GinvCLI(LightningCLI):
         add_experiment_arguments(parser)
 
     def add_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
-        parser.add_lightning_class_args(ModelCheckpoint, "checkpoint")
-        parser.set_defaults({"checkpoint.save_last": True, "checkpoint.filename": "{step:07d}"})
+        parser.add_lightning_class_args(ScheduledCheckpoint, "checkpoint")
+        parser.set_defaults({
+            "checkpoint.save_last": True,
+            "checkpoint.filename": "{step:07d}",
+            "checkpoint.every_n_train_steps": CHECKPOINT_EVERY_N_STEPS,
+        })  # fmt: skip
         parser.add_lightning_class_args(SampleGrid, "samples")
         parser.add_lightning_class_args(GenerativeMetrics, "metrics")
 
-    def instantiate_trainer(self, **kwargs: Any) -> Trainer:
-        kwargs.setdefault("plugins", [AtomicCheckpointIO()])
-        return super().instantiate_trainer(**kwargs)
+    def _parse_ckpt_path(self) -> None:
+        """Nothing here: Lightning's version merges a checkpoint's hyper-parameters over the
+        user's config, silently; ginv checks the checkpoint against the config instead
+        (:meth:`before_instantiate_classes`)."""
 
     def before_instantiate_classes(self) -> None:
-        if self.subcommand == "fit" and self.config.fit.get("ckpt_path") == "last":
-            found = resume_last(self.config.fit)
+        config = self.config[self.subcommand]
+        check_output_folders(config)
+        self.experiment = describe(
+            config_name(config), resolved(self._parser(self.subcommand), config)
+        )
+        ckpt_path, root = config.get("ckpt_path"), runs_root(config)
+        if self.subcommand == "fit" and ckpt_path == "last" and root is not None:
+            found = resume_last(config, self.experiment, root)
             if found is not None:
                 print(f"ginv: resuming from {found}", file=sys.stderr)
+                return
+        elif ckpt_path is not None and ckpt_path not in LIGHTNING_NAMES:
+            checked_checkpoint(ckpt_path, self.experiment)
+        if root is not None and rank_zero_only.rank == 0:
+            self.run_directory = claim_run_directory(root, self.experiment["name"])
+            write_record(self.run_directory.path, self.experiment)
+            point_loggers(config, self.run_directory.path)
+
+    def instantiate_classes(self) -> None:
+        with self._released_if_not_started():
+            super().instantiate_classes()
+
+    def _run_subcommand(self, subcommand: str) -> None:
+        with self._released_if_not_started():
+            super()._run_subcommand(subcommand)
+
+    @contextmanager
+    def _released_if_not_started(self) -> Iterator[None]:
+        """A run that fails before its first step leaves no directory behind."""
+        try:
+            yield
+        except BaseException:
+            if self.run_directory is not None and not self.started.started:
+                self.run_directory.release()
+            raise
 
     def _instantiate_trainer(self, config: dict[str, Any], callbacks: list[Any]) -> Trainer:
         if config.get("enable_checkpointing") is False:  # the always-on callback must yield
@@ -102,11 +166,17 @@ class GinvCLI(LightningCLI):
         if config.get("strategy") == "ddp":
             # Each GAN step leaves one network without gradients; DDP must expect that.
             config["strategy"] = DDPStrategy(find_unused_parameters=True)
-        return super()._instantiate_trainer(config, [*callbacks, RunIdentity()])
+        if not config.get("plugins"):  # a user's own checkpoint IO stays theirs
+            config["plugins"] = [AtomicCheckpointIO()]
+        return super()._instantiate_trainer(config, [*callbacks, RunIdentity(), self.started])
+
+
+# Optimiser steps between checkpoints (also written at each epoch end and when training ends).
+CHECKPOINT_EVERY_N_STEPS = 500
 
 
 def default_loggers() -> list[dict[str, Any]]:
-    """A local CSV file first (it fixes the run directory), then W&B, offline unless set up."""
+    """A local CSV file first, then W&B, offline unless set up; both in the run's directory."""
     return [
         {
             "class_path": "ginv_lightning.persistence.csv_logger.ResumableCSVLogger",
@@ -117,6 +187,26 @@ def default_loggers() -> list[dict[str, Any]]:
             "init_args": {"save_dir": "runs", "project": "ginv-lightning", "offline": True},
         },
     ]
+
+
+def check_output_folders(config: Any) -> None:
+    """Refuse, before anything is created, output folders that cannot be written.
+
+    Otherwise the loggers fail with a traceback, or ``trainer.default_root_dir``
+    without loggers only fails at the first checkpoint, after training steps.
+    """
+    folders = {
+        "trainer.default_root_dir": config.trainer.get("default_root_dir"),
+        "checkpoint.dirpath": config.get("checkpoint", {}).get("dirpath"),
+    }
+    loggers = config.trainer.get("logger")
+    for i, logger in enumerate(loggers if isinstance(loggers, list) else [loggers]):
+        init_args = getattr(logger, "init_args", None) or {}
+        for key in ("save_dir", "dir"):
+            folders[f"trainer.logger[{i}].init_args.{key}"] = init_args.get(key)
+    for option, folder in folders.items():
+        if folder is not None and "://" not in str(folder):  # remote stores are not checked
+            require_writable_folder(f"--{option}", folder)
 
 
 def run_lightning(args: Sequence[str]) -> None:

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import numpy as np
+import torch
 from lightning.pytorch import LightningDataModule
+from lightning.pytorch.utilities import rank_zero_warn
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
 from ginv_lightning.data.splits import Split, split_indices, subsample
-from ginv_lightning.errors import ConfigError
+from ginv_lightning.errors import ConfigError, DataError
 from ginv_lightning.shapes import ImageShape
+
+
+def require_finite(values: Tensor | np.ndarray, source: str) -> None:
+    """Refuse data with NaN or infinite values, naming where they came from.
+
+    Checked where the data are read, before rescaling spreads a NaN or clamping
+    hides an infinity: otherwise training runs until a loss becomes NaN, which
+    blames the model for what is wrong with the data.
+    """
+    tensor = torch.as_tensor(values)
+    bad = int((~torch.isfinite(tensor)).sum())
+    if bad:
+        raise DataError(
+            f"{source}: {bad:,} of {tensor.numel():,} values are NaN or infinite; "
+            "clean the data first"
+        )
 
 
 class ImageDataModule(LightningDataModule):
@@ -79,7 +98,9 @@ class ImageDataModule(LightningDataModule):
 
     def setup(self, stage: str | None = None) -> None:
         if self._sets is None:
-            self._sets = self.split(self.load_images())
+            images = self.load_images()
+            require_finite(images, f"data ({type(self).__name__})")  # readers check their files
+            self._sets = self.split(images)
 
     def images(self, part: str) -> Tensor:
         """The images of one part: ``train``, ``val`` or ``test``."""
@@ -89,9 +110,15 @@ class ImageDataModule(LightningDataModule):
 
     def _loader(self, part: str, shuffle: bool) -> DataLoader:
         data = self.images(part)
+        batch_size = min(self.batch_size, len(data))
+        if part == "train" and batch_size < self.batch_size:
+            rank_zero_warn(
+                f"data.batch_size {self.batch_size} is larger than the {len(data)} training "
+                f"images; using batches of {batch_size}"
+            )
         return DataLoader(
             TensorDataset(data),
-            batch_size=min(self.batch_size, len(data)),
+            batch_size=batch_size,
             shuffle=shuffle,
             drop_last=shuffle,
             num_workers=self.num_workers,

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ginv_lightning.data.base import ImageDataModule
+from ginv_lightning.data.base import ImageDataModule, require_finite
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.errors import DataError
 
@@ -78,6 +78,7 @@ class ImageFiles(ImageDataModule):
                 array = np.asarray(archive[key], dtype=np.float32)
         except (OSError, ValueError) as exc:
             raise DataError(f"cannot read {str(self.path)!r} as .npz: {exc}") from None
+        require_finite(array, f"data.path {str(self.path)!r}")
         return self._channels_first(array)
 
     def _channels_first(self, array: np.ndarray) -> Tensor:

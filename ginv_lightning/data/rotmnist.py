@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ginv_lightning.data.base import ImageDataModule
+from ginv_lightning.data.base import ImageDataModule, require_finite
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.errors import ConfigError, DataError
 
@@ -32,7 +32,9 @@ def read_amat(path: Path) -> Tensor:
             f"{str(path)!r}: expected 785 numbers per line (784 pixels and a label), "
             f"got {rows.shape[1]}"
         )
-    return torch.from_numpy(rows[:, :784]).reshape(-1, 1, 28, 28)
+    pixels = rows[:, :784]
+    require_finite(pixels, repr(str(path)))
+    return torch.from_numpy(pixels).reshape(-1, 1, 28, 28)
 
 
 class RotMNIST(ImageDataModule):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -24,6 +25,9 @@ from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry import GroupError, group_record, resolve_group
 
 DEFAULT_LOSS = lazy_instance(RelativisticAverage)
+# A weight beyond this magnitude means training diverged: these networks train
+# to weights of order 1, and a blow-up passes through ~1e6 before it reaches inf.
+WEIGHT_LIMIT = 1e5
 # Where a checkpoint records which distribution (and version) provided its group.
 GROUP_KEY = "ginv_group"
 
@@ -38,7 +42,10 @@ class GAN(LightningModule):
     Every discriminator step sees one batch of real data; the generator steps
     once every ``n_critic`` batches, reusing that batch's generated images. The
     generator's exponential moving average (``ema``) is what evaluation and
-    sampling use.
+    sampling use. Training stops (:class:`NonFiniteLossError`) when a loss, the
+    discriminator's scores or a weight become NaN or infinite, or a weight grows
+    beyond ``WEIGHT_LIMIT``; a checkpoint of such weights is refused, so the last
+    checkpoint kept is a healthy one.
 
     Args:
         generator: builder of the generator, e.g. ``EquivariantGenerator``.
@@ -65,6 +72,8 @@ class GAN(LightningModule):
         scheduler_g: optional learning-rate schedule of the generator, stepped per epoch.
         scheduler_d: optional learning-rate schedule of the discriminator, stepped per epoch.
     """
+
+    _saved_step: int | None = None  # global step of the last checkpoint written (healthy)
 
     def __init__(
         self,
@@ -157,6 +166,7 @@ class GAN(LightningModule):
         self._discriminator_step(real, fake.detach())
         if generator_turn:
             self._generator_step(real, fake)
+        self._check_weights()
 
     def _discriminator_step(self, real: Tensor, fake: Tensor) -> None:
         _, opt_d = self.optimizers()
@@ -168,13 +178,13 @@ class GAN(LightningModule):
             scores = self.discriminator(torch.cat([real, fake]))
             real_scores, fake_scores = scores[: len(real)], scores[len(real) :]
             loss = self.loss.discriminator(real_scores, fake_scores)
-            self._check_finite("discriminator loss", loss)
+            self._check_finite({"discriminator loss": loss, "discriminator scores": scores})
             logs = {"train/d_loss": loss.detach()}
             if self.penalty is not None:
                 penalty = self.penalty(
                     self.discriminator, real, fake, real_scores if reuse else None
                 )
-                self._check_finite("discriminator penalty", penalty)
+                self._check_finite({"discriminator penalty": penalty})
                 logs["train/d_penalty"] = penalty.detach()
                 loss = loss + penalty
         opt_d.zero_grad(set_to_none=True)
@@ -191,7 +201,7 @@ class GAN(LightningModule):
             fake_scores = self.discriminator(fake)
             real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
         loss = self.loss.generator(real_scores, fake_scores)
-        self._check_finite("generator loss", loss)
+        self._check_finite({"generator loss": loss, "discriminator scores": fake_scores})
         opt_g.zero_grad(set_to_none=True)
         self.manual_backward(loss)
         self._clip(opt_g)
@@ -235,15 +245,56 @@ class GAN(LightningModule):
                 optimizer, gradient_clip_val=self.gradient_clip, gradient_clip_algorithm="norm"
             )
 
-    def _check_finite(self, what: str, value: Tensor) -> None:
-        if torch.isfinite(value).all():
+    def _check_finite(self, values: dict[str, Tensor]) -> None:
+        """Stop at the first NaN or infinity among ``values``, with one device sync for all."""
+        finite = torch.stack([torch.isfinite(v.detach()).all() for v in values.values()])
+        if finite.all():
             return
-        checkpoint = getattr(self.trainer.checkpoint_callback, "last_model_path", "")
-        kept = f"the last checkpoint, {checkpoint}, is kept" if checkpoint else "no checkpoint yet"
-        raise NonFiniteLossError(
-            f"{what} became {value.item()} at global step {self.global_step} "
-            f"(epoch {self.current_epoch}); training stopped and {kept}"
+        bad = [
+            (what, v.detach())
+            for (what, v), ok in zip(values.items(), finite.tolist(), strict=True)
+            if not ok
+        ]
+        (what, value), others = bad[0], bad[1:]
+        also = "".join(
+            f", with {int((~torch.isfinite(v)).sum())} of {v.numel()} {name} NaN or infinite"
+            for name, v in others
         )
+        became = value.item() if value.numel() == 1 else _non_finite_count(value)
+        self._diverged(f"{what} became {became}", also)
+
+    def _check_weights(self) -> None:
+        """Stop when a weight is NaN, infinite or beyond ``WEIGHT_LIMIT`` (one sync per step).
+
+        Read-only: the largest magnitude of each network's parameters, checked after
+        the step's optimiser updates and so before any checkpoint of them is written.
+        """
+        with torch.no_grad():
+            largest = torch.stack(
+                [_largest_weight(self.generator), _largest_weight(self.discriminator)]
+            )
+        problems = [
+            f"{name} weights {_weight_problem(value)}"
+            for name, value in zip(("generator", "discriminator"), largest.tolist(), strict=True)
+            if not math.isfinite(value) or value > WEIGHT_LIMIT
+        ]
+        if problems:
+            self._diverged(" and ".join(problems))
+
+    def _diverged(self, what: str, details: str = "") -> None:
+        raise NonFiniteLossError(
+            f"{what} at global step {self.global_step} (epoch {self.current_epoch}){details}; "
+            f"training stopped and {self._kept_checkpoint()}"
+        )
+
+    def _kept_checkpoint(self) -> str:
+        """Which checkpoint survives a divergence: the last one written, healthy by construction."""
+        callback = self._trainer.checkpoint_callback if self._trainer is not None else None
+        path = getattr(callback, "last_model_path", "") or getattr(callback, "best_model_path", "")
+        if not path:
+            return "no checkpoint was written yet"
+        step = f" (global step {self._saved_step})" if self._saved_step is not None else ""
+        return f"the last healthy checkpoint, {path}, is kept{step}"
 
     def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
         """``n`` images from the EMA generator, in [-1, 1] (or ``n`` points, for vector data)."""
@@ -254,6 +305,55 @@ class GAN(LightningModule):
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         drop_cached_filters(checkpoint["state_dict"], self)
         checkpoint[GROUP_KEY] = group_record(self.hparams["group"])
+        self._refuse_diverged(checkpoint)
+
+    def _refuse_diverged(self, checkpoint: dict[str, Any]) -> None:
+        """Never write diverged weights: raising here leaves the previous checkpoint file in place.
+
+        Healthy: every floating tensor of the state dict finite, and no parameter
+        beyond ``WEIGHT_LIMIT`` (the rule :meth:`_check_weights` applies each step).
+        """
+        state = checkpoint["state_dict"]
+        names = [k for k, v in state.items() if isinstance(v, Tensor) and _is_float(v)]
+        with torch.no_grad():
+            norms = torch._foreach_norm([state[k] for k in names], ord=math.inf) if names else []
+            largest = torch.stack(norms).tolist() if names else []
+        parameters = {name for name, _ in self.named_parameters()}
+        bad = [
+            name
+            for name, value in zip(names, largest, strict=True)
+            if not math.isfinite(value) or (name in parameters and value > WEIGHT_LIMIT)
+        ]
+        if bad:
+            shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+            raise NonFiniteLossError(
+                f"refused to save a checkpoint at global step {self.global_step}: NaN, "
+                f"infinite or exploded (beyond {WEIGHT_LIMIT:g}) values in {shown}; "
+                f"training stopped and {self._kept_checkpoint()}"
+            )
+        self._saved_step = checkpoint.get("global_step", self.global_step)
+
+
+def _is_float(tensor: Tensor) -> bool:
+    return tensor.is_floating_point() and tensor.numel() > 0
+
+
+def _largest_weight(module: torch.nn.Module) -> Tensor:
+    """The largest magnitude among ``module``'s parameters (NaN if any is NaN), not synced."""
+    params = [p for p in module.parameters() if _is_float(p)]
+    if not params:
+        return torch.zeros((), dtype=torch.float64)
+    return torch.stack(torch._foreach_norm(params, ord=math.inf)).max().double()
+
+
+def _weight_problem(largest: float) -> str:
+    if not math.isfinite(largest):
+        return f"became {largest}"
+    return f"exploded (largest magnitude {largest:.3g}, beyond {WEIGHT_LIMIT:g})"
+
+
+def _non_finite_count(value: Tensor) -> str:
+    return f"non-finite ({int((~torch.isfinite(value)).sum())} of {value.numel()} NaN or infinite)"
 
 
 def _build(role: str, builder: Any, symmetry: Any, shape: DataShape) -> Any:

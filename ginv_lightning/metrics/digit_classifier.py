@@ -17,6 +17,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ginv_lightning.errors import DataError
+
 INPUT_SIZE = 28
 FEATURES = 64
 WEIGHTS = "digits.pt"
@@ -66,6 +68,11 @@ def shipped_weights() -> Path:
 def load_digit_classifier(path: str | Path | None = None) -> DigitClassifier:
     """The classifier with the shipped (or given) weights, in eval mode, loaded weights-only."""
     model = DigitClassifier()
-    state = torch.load(path or shipped_weights(), map_location="cpu", weights_only=True)
-    model.load_state_dict({k: v.float() for k, v in state.items()})
+    source = Path(path or shipped_weights())
+    try:
+        state = torch.load(source, map_location="cpu", weights_only=True)
+        model.load_state_dict({k: v.float() for k, v in state.items()})
+    except Exception as exc:  # missing, truncated, foreign or crafted (refused unread)
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"cannot load digit classifier weights {str(source)!r}: {reason}") from None
     return model.eval()

@@ -50,9 +50,21 @@ def reference_features(
     if cache_dir is None:
         return extract(features, mine, batch_size, device)
     path = Path(cache_dir) / f"{content_key(images, feature_id, shard)}.pt"
-    if path.is_file():
-        return torch.load(path, weights_only=True)
+    cached = _read_cached(path)
+    if cached is not None and len(cached) == len(mine):
+        return cached
     computed = extract(features, mine, batch_size, device)
     with atomic_writer(path) as handle:
         torch.save(computed, handle)
     return computed
+
+
+def _read_cached(path: Path) -> Tensor | None:
+    """A cached feature tensor, or ``None`` when absent or unreadable (then it is recomputed)."""
+    if not path.is_file():
+        return None
+    try:
+        cached = torch.load(path, weights_only=True)
+    except Exception:  # truncated, foreign or crafted: never trusted, simply replaced
+        return None
+    return cached if isinstance(cached, Tensor) else None

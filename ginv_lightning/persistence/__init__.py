@@ -1,9 +1,12 @@
-"""What a run leaves on disk and how it is picked up again.
+"""What a run leaves on disk, how it is picked up again, and what is safe to read back.
 
-- ``atomic_files``: every file replaced in one step.
+- ``atomic_files``: every file replaced in one step; temporaries of killed writers removed.
+- ``run_directory``: each run's own directory, claimed atomically, with its experiment record.
+- ``checkpoint_schedule``: checkpoints every N steps, at epoch ends and when training ends.
 - ``checkpoints``: atomic checkpoint writes, weights-only reads.
+- ``trusted_classes``: which class paths a checkpoint may name before anything is imported.
+- ``resume``: ``--ckpt_path last`` (the same experiment's newest checkpoint) and checked paths.
+- ``identity``: which W&B run a checkpoint belongs to.
 - ``csv_logger``: a CSV logger that appends when a run resumes.
-- ``identity``: which log directory and W&B run a checkpoint belongs to.
-- ``resume``: ``--ckpt_path last``, resolved to the newest checkpoint and its logs.
 - ``quiet_trainer``: the trainer of short unlogged fits (benchmarks, studies).
 """

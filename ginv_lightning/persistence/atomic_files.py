@@ -3,7 +3,8 @@
 Checkpoints, cached features, the resumed metrics CSV and the study's records
 are all written the same way: into a temporary sibling, flushed to disk, then
 renamed over the target. Readers see the old file or the new one; a failed
-write leaves the old file and no temporary.
+write leaves the old file and no temporary, and the temporary a kill left is
+removed by the next start (:func:`remove_orphans`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,27 @@ def atomic_writer(
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def remove_orphans(folder: str | Path) -> list[Path]:
+    """Delete the temporaries in ``folder`` whose writer process is gone (killed mid-write)."""
+    removed = []
+    for temporary in Path(folder).glob(".*.tmp"):
+        pid = temporary.name.removesuffix(".tmp").rpartition(".")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            temporary.unlink(missing_ok=True)
+            removed.append(temporary)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def write_atomic(path: str | Path, text: str) -> None:

@@ -43,7 +43,8 @@ def load_checkpoint(path: _PATH, map_location: Any | None = None) -> dict[str, A
         raise DataError(f"checkpoint {str(file)!r} does not exist")
     try:
         return torch.load(file, map_location=map_location or "cpu", weights_only=True)
-    except Exception as exc:  # torch raises many types for corrupt or foreign files
+    except Exception as exc:  # torch raises many types for corrupt, foreign or crafted files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
         raise DataError(
-            f"cannot read checkpoint {str(file)!r}: {type(exc).__name__}: {exc}"
+            f"cannot read checkpoint {str(file)!r}: {type(exc).__name__}: {reason}"
         ) from None

@@ -31,7 +31,7 @@ class _AppendingWriter(ExperimentWriter):
             header = list(reader.fieldnames or [])
             rows = list(reader)
         if self._resume_step is not None:
-            kept = [row for row in rows if _step(row) <= self._resume_step]
+            kept = [row for row in rows if _step(row) < self._resume_step]
             with atomic_writer(self.metrics_file_path, "w", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=header)
                 writer.writeheader()
@@ -51,7 +51,8 @@ class ResumableCSVLogger(CSVLogger):
 
     Args:
         resume_step: when resuming from a checkpoint taken at this logging step
-            (batches that stepped), rows logged after it are dropped: they are logged again.
+            (batches that stepped), rows logged at it or after it are dropped: the
+            resumed run logs from that step on again.
         **kwargs: as for Lightning's ``CSVLogger``.
     """
 

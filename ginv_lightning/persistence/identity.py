@@ -1,7 +1,8 @@
-"""Records in each checkpoint which log directory and W&B run it belongs to.
+"""Records in each checkpoint which W&B run it belongs to.
 
-``ginv fit --ckpt_path last`` reads this back to continue the same CSV file
-and the same W&B run after a crash, instead of starting new ones.
+``ginv fit --ckpt_path last`` reads this back to continue the same W&B run
+after a crash instead of starting a new one; the run directory (CSV file,
+checkpoints) is the one the checkpoint lies in.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from lightning.pytorch import Callback, LightningModule, Trainer
-from lightning.pytorch.loggers import CSVLogger, WandbLogger
+from lightning.pytorch.loggers import WandbLogger
 
 KEY = "ginv_run"
 
@@ -20,8 +21,6 @@ class RunIdentity(Callback):
     ) -> None:
         identity: dict[str, Any] = {}
         for logger in trainer.loggers:
-            if isinstance(logger, CSVLogger):
-                identity["csv_version"] = logger.version
-            elif isinstance(logger, WandbLogger):
+            if isinstance(logger, WandbLogger):
                 identity["wandb_id"] = logger.version
         checkpoint[KEY] = identity

@@ -1,10 +1,14 @@
-"""Resolving ``--ckpt_path last``: the newest ``last.ckpt`` of this run family, and its logs.
+"""``--ckpt_path``: ``last`` is the newest checkpoint of the *same* experiment; a file must match.
 
 Lightning looks for ``last`` in the checkpoint directory of the *new* run,
-which a restarted job never has. Here we look under the CSV logger's
-``save_dir/name/version_*/checkpoints/``, take the newest ``last.ckpt``, and
-point the loggers back at the crashed run: the same CSV version (appended to,
-from the checkpoint's step on) and the same W&B run id (resumed, not duplicated).
+which a restarted job never has, and merges a checkpoint's hyper-parameters
+over the user's config. Here ``last`` means the newest ``last.ckpt`` among the
+runs whose recorded fingerprint equals this config's (another config's run is
+never picked; none yet means a fresh start, as a requeued job needs), and the
+loggers are pointed back at that run: the same CSV file (appended to from the
+checkpoint's step on) and the same W&B run id. A checkpoint file given by path
+is read first (one line for a truncated or foreign file) and refused when it
+belongs to another experiment, naming both configs and what differs.
 """
 
 from __future__ import annotations
@@ -12,13 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ginv_lightning.errors import ConfigError, DataError
+from ginv_lightning.experiment import EXPERIMENT_KEY, differences, fingerprint
+from ginv_lightning.persistence.atomic_files import remove_orphans
 from ginv_lightning.persistence.checkpoints import load_checkpoint
 from ginv_lightning.persistence.identity import KEY
+from ginv_lightning.persistence.run_directory import newest_last_checkpoint
 
-
-def newest_last_checkpoint(save_dir: str, name: str) -> Path | None:
-    candidates = list(Path(save_dir, name).glob("version_*/checkpoints/last.ckpt"))
-    return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
+# Values of --ckpt_path that Lightning resolves itself, not files.
+LIGHTNING_NAMES = frozenset({"best", "last", "hpc", "registry"})
 
 
 def logged_step(checkpoint: dict[str, Any]) -> int:
@@ -27,24 +33,52 @@ def logged_step(checkpoint: dict[str, Any]) -> int:
     return int(loop.get("_batches_that_stepped", checkpoint.get("global_step", 0)))
 
 
-def resume_last(config: Any) -> Path | None:
-    """Rewrite a parsed ``fit`` config in place to resume its newest ``last.ckpt``, if any."""
-    loggers = config.trainer.logger
-    if not isinstance(loggers, list):
-        return None
-    csv = next((lg for lg in loggers if lg.class_path.endswith("CSVLogger")), None)
-    if csv is None:
-        return None
-    found = newest_last_checkpoint(csv.init_args.save_dir, csv.init_args.name)
+def checked_checkpoint(path: str | Path, experiment: dict[str, Any]) -> dict[str, Any]:
+    """The checkpoint at ``path`` if it was written by ``ginv fit`` for this very experiment."""
+    checkpoint = load_checkpoint(path)
+    recorded = checkpoint.get(EXPERIMENT_KEY)
+    if not isinstance(recorded, dict) or "state_dict" not in checkpoint:
+        raise DataError(f"checkpoint {str(path)!r} was not written by `ginv fit` (no experiment)")
+    if fingerprint(recorded) != experiment["fingerprint"]:
+        raise ConfigError(
+            f"checkpoint {str(path)!r} belongs to config {recorded.get('name', '?')!r}, not to "
+            f"{experiment['name']!r}; they differ in {differences(recorded, experiment)}. "
+            "Use the checkpoint's own config, or start a new run without --ckpt_path"
+        )
+    return checkpoint
+
+
+def resume_last(config: Any, experiment: dict[str, Any], root: str) -> Path | None:
+    """Point a parsed ``fit`` config at the newest ``last.ckpt`` of this experiment, if any."""
+    found = newest_last_checkpoint(root, experiment["fingerprint"])
+    config.ckpt_path = str(found) if found is not None else None
     if found is None:
         return None
-    checkpoint = load_checkpoint(found)
-    identity = checkpoint.get(KEY, {})
-    csv.init_args.version = identity.get("csv_version", found.parent.parent.name)
-    if hasattr(csv.init_args, "resume_step"):
-        csv.init_args.resume_step = logged_step(checkpoint)
-    for logger in loggers:
-        if logger.class_path.endswith("WandbLogger") and identity.get("wandb_id"):
-            logger.init_args.id = identity["wandb_id"]
-    config.ckpt_path = str(found)
+    checkpoint = checked_checkpoint(found, experiment)
+    run = found.parent.parent
+    remove_orphans(run / "checkpoints")  # a write the kill interrupted
+    point_loggers(config, run, checkpoint.get(KEY, {}).get("wandb_id"), logged_step(checkpoint))
     return found
+
+
+def point_loggers(
+    config: Any, run: Path, wandb_id: str | None = None, resume_step: int | None = None
+) -> None:
+    """Make ginv's default loggers write into ``run``: the CSV file and the W&B folder there."""
+    for logger in config.trainer.logger if isinstance(config.trainer.logger, list) else []:
+        if logger.class_path.endswith("CSVLogger"):
+            logger.init_args.save_dir = str(run.parent.parent)
+            logger.init_args.name, logger.init_args.version = run.parent.name, run.name
+            if hasattr(logger.init_args, "resume_step"):
+                logger.init_args.resume_step = resume_step
+        elif logger.class_path.endswith("WandbLogger"):
+            logger.init_args.save_dir = str(run)
+            if wandb_id:
+                logger.init_args.id = wandb_id
+
+
+def runs_root(config: Any) -> str | None:
+    """Where runs are kept: the save_dir of ginv's CSV logger (``None`` without one)."""
+    loggers = config.trainer.logger if isinstance(config.trainer.logger, list) else []
+    csv = next((lg for lg in loggers if lg.class_path.endswith("CSVLogger")), None)
+    return None if csv is None else str(csv.init_args.save_dir)

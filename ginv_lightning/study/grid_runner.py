@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from ginv_lightning.persistence.atomic_files import write_atomic
+from ginv_lightning.persistence.atomic_files import remove_orphans, write_atomic
 from ginv_lightning.study.config_file import StudyConfig
 from ginv_lightning.study.records import Records
 from ginv_lightning.study.train_cell import Cell, evaluate_cell
@@ -48,6 +48,8 @@ class Progress:
 def run_grid(config: StudyConfig, stream: TextIO = sys.stdout) -> Records:
     """Run every unfinished cell of the grid; return the records directory."""
     records = Records(config.out, config.fingerprint())
+    for folder in (records.out, records.directory):  # what a killed study was writing
+        remove_orphans(folder)
     finished = records.load()
     floor = noise_floor(config)
     cells = config.cells()

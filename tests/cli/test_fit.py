@@ -65,6 +65,11 @@ def test_checkpoints_load_weights_only_and_hold_no_cached_filters(trained):
     keys = checkpoint["state_dict"].keys()
     assert any(k.startswith("ema.") for k in keys)
     assert not [k for k in keys if k.endswith((".filter", ".expanded_bias"))]
+    assert checkpoint["ginv_group"] == {"spec": "C4", "distribution": "ginv-lightning",
+                                        "version": "0.1.0"}  # fmt: skip
+    experiment = checkpoint["ginv_experiment"]  # what restore rebuilds through the fit parser
+    assert experiment["data"]["init_args"]["image_size"] == 24
+    assert experiment["model"]["generator"]["init_args"]["widths"] == [24, 12, 6]
 
 
 def test_sample_command_writes_a_grid_from_the_exported_generator(trained, tmp_path):

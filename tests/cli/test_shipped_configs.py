@@ -77,7 +77,7 @@ def points_run(tmp_path_factory):
         "--trainer.enable_progress_bar", "false", "--samples.every_n_steps", "10", cwd=workdir,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
-    return workdir / "runs" / "ginv" / "version_0"
+    return workdir / "runs" / "points_gmm_c4" / "version_0"
 
 
 @pytest.mark.slow

@@ -135,3 +135,43 @@ def test_rotmnist_missing_files_say_which_and_where_from(tmp_path):
 def test_rotmnist_missing_directory(tmp_path):
     with pytest.raises(DataError, match="is not a directory"):
         RotMNIST(str(tmp_path / "absent")).setup()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_non_finite_npz_values_are_counted_and_the_file_named(tmp_path, bad):
+    path = tmp_path / "dirty.npz"
+    images = np.random.default_rng(0).random((20, 10, 10)).astype(np.float32)
+    images[3, 1, :5] = bad
+    images[7, 0, 0] = bad
+    np.savez(path, images=images)
+    with pytest.raises(DataError) as info:
+        ImageFiles(str(path), image_size=8).setup()
+    assert str(info.value) == (
+        f"data.path {str(path)!r}: 6 of 2,000 values are NaN or infinite; clean the data first"
+    )
+
+
+def test_non_finite_rotmnist_pixels_name_the_file(tmp_path):
+    train = tmp_path / "mnist_all_rotation_normalized_float_train_valid.amat"
+    _write_amat(train, 6, 0)
+    _write_amat(tmp_path / "mnist_all_rotation_normalized_float_test.amat", 4, 1)
+    lines = train.read_text().splitlines()
+    lines[2] = "nan " + lines[2].split(" ", 1)[1]
+    train.write_text("\n".join(lines) + "\n")
+    with pytest.raises(DataError, match=r"amat': 1 of 4,704 values are NaN or infinite"):
+        RotMNIST(str(tmp_path), val_fraction=0.5).setup()
+
+
+def test_a_batch_size_beyond_the_training_set_says_what_it_became():
+    data = RotDigits(image_size=8, num_train=100, batch_size=5000)
+    with pytest.warns(UserWarning, match=r"data.batch_size 5000 is larger than the 100 training "
+                      r"images; using batches of 100"):  # fmt: skip
+        loader = data.train_dataloader()
+    assert loader.batch_size == 100
+
+
+def test_a_batch_size_that_fits_gives_no_warning(recwarn):
+    assert (
+        RotDigits(image_size=8, num_train=100, batch_size=100).train_dataloader().batch_size == 100
+    )
+    assert not [w for w in recwarn if "batch_size" in str(w.message)]

@@ -25,7 +25,7 @@ ARGS = (
 
 
 def last_step(root: Path) -> int:
-    found = list(root.glob("runs/ginv/version_*/checkpoints/last.ckpt"))
+    found = list(root.glob("runs/rotdigits_c4/version_*/checkpoints/last.ckpt"))
     if not found:
         return -1
     try:
@@ -50,7 +50,7 @@ def killed_and_resumed(tmp_path_factory) -> tuple[Path, int]:
     process.wait()
     killed_at = last_step(root)
     assert killed_at >= 60, "the run should have checkpointed before the kill"
-    last = next(root.glob("runs/ginv/version_*/checkpoints/last.ckpt"))
+    last = next(root.glob("runs/rotdigits_c4/version_*/checkpoints/last.ckpt"))
     (root / "killed.ckpt").write_bytes(last.read_bytes())  # what the resumed run must restore
     resumed = run_ginv(
         *ARGS, "--trainer.max_steps", str(killed_at + 40), "--ckpt_path", "last",
@@ -58,7 +58,7 @@ def killed_and_resumed(tmp_path_factory) -> tuple[Path, int]:
         "--trainer.callbacks.out", str(root / "probe"), extra_path=REPO, cwd=root,
     )  # fmt: skip
     assert resumed.returncode == 0, resumed.stderr[-4000:]
-    assert "ginv: resuming from runs/ginv/version_0/checkpoints/last.ckpt" in resumed.stderr
+    assert "ginv: resuming from runs/rotdigits_c4/version_0/checkpoints/last.ckpt" in resumed.stderr
     return root, killed_at
 
 
@@ -82,12 +82,12 @@ def test_resumed_run_starts_at_the_checkpoint_with_its_optimiser_and_ema_state(
 @pytest.mark.slow
 def test_logs_continue_in_the_same_csv_and_wandb_run(killed_and_resumed):
     root, killed_at = killed_and_resumed
-    assert sorted(p.name for p in (root / "runs/ginv").iterdir()) == ["version_0"]
-    with open(root / "runs/ginv/version_0/metrics.csv") as handle:
+    assert sorted(p.name for p in (root / "runs/rotdigits_c4").iterdir()) == ["version_0"]
+    with open(root / "runs/rotdigits_c4/version_0/metrics.csv") as handle:
         steps = [int(r["step"]) for r in csv.DictReader(handle) if r["train/d_loss"]]
     assert steps == sorted(steps) and len(steps) == len(set(steps))
     assert steps[-1] == (killed_at + 40) // 2 - 1  # two optimiser steps per logged batch
-    runs = sorted((root / "runs/wandb").glob("offline-run-*/run-*.wandb"))
+    runs = sorted((root / "runs/rotdigits_c4/version_0/wandb").glob("offline-run-*/run-*.wandb"))
     # SIGKILL may leave the killed run's file without its run record (wandb had not flushed),
     # so its id is read from the name wandb gave it: run-<id>.wandb
     assert len(runs) == 2 and run_id(runs[1]) == runs[0].stem.removeprefix("run-")

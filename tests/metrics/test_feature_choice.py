@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 import torch
 from torch import nn
@@ -45,3 +47,28 @@ def test_user_module_that_cannot_take_the_data_is_reported_in_one_line():
     with pytest.raises(ConfigError, match=r"FlatImageFeatures cannot take the data \(one sample is "
                        r"\(1, 6, 6, 6\)\)"):  # fmt: skip
         build_features(PATH, torch.zeros(2, 1, 6, 6, 6))
+
+
+def test_inception_features_come_from_a_weights_file_read_weights_only(tmp_path, monkeypatch):
+    """The genuine file cannot be had offline: a randomly initialised one of its layout is used."""
+    from torch_fidelity.feature_extractor_inceptionv3 import FeatureExtractorInceptionV3
+
+    empty = io.BytesIO()
+    torch.save({}, empty)
+    empty.seek(0)
+    with monkeypatch.context() as patch:  # build the network without any weights
+        patch.setattr(FeatureExtractorInceptionV3, "load_state_dict", lambda self, state: None)
+        weights = FeatureExtractorInceptionV3("x", ["2048"], empty).state_dict()
+    path = tmp_path / "inception.pth"
+    torch.save(weights, path)
+
+    loads, load = [], torch.load
+    monkeypatch.setattr(
+        torch, "load", lambda f, *a, **kw: loads.append((f, kw)) or load(f, *a, **kw)
+    )
+    features, identity = build_features("inception", torch.rand(3, 1, 24, 24) * 2 - 1, str(path))
+    assert [kw["weights_only"] for f, kw in loads if not isinstance(f, io.BytesIO)] == [True]
+    assert identity == "inception:2015-12-05" and features.num_features == 2048
+    loaded = features.net.state_dict()
+    assert all(torch.equal(loaded[name], value) for name, value in weights.items())
+    assert features(torch.rand(3, 1, 24, 24) * 2 - 1).shape == (3, 2048)

@@ -36,7 +36,9 @@ def logged_run(tmp_path_factory) -> Path:
 
 
 def test_offline_wandb_run_holds_metrics_config_and_sample_grids(logged_run):
-    run_file = next((logged_run / "runs" / "wandb").glob("offline-run-*/run-*.wandb"))
+    run_file = next(
+        (logged_run / "runs").glob("rotdigits_c4/version_0/wandb/offline-run-*/run-*.wandb")
+    )
     rows = history(run_file)
     logged = {key for row in rows for key in row}
     assert logged >= METRIC_KEYS
@@ -87,8 +89,8 @@ def test_reference_features_are_cached_by_content_and_reused(rerun):
 
 def test_the_same_seed_reproduces_the_metrics(rerun):
     workdir, _, _ = rerun
-    first = fids(workdir / "runs/ginv/version_0/metrics.csv")
-    again = fids(workdir / "runs/ginv/version_1/metrics.csv")
+    first = fids(workdir / "runs/rotdigits_c4/version_0/metrics.csv")
+    again = fids(workdir / "runs/rotdigits_c4/version_1/metrics.csv")
     assert len(first) == 2 and again == first
 
 

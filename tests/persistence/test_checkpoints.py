@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import pickle
+import subprocess
+import sys
 
 import pytest
 import torch
 
 from ginv_lightning.errors import DataError
+from ginv_lightning.persistence.atomic_files import remove_orphans
 from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO, load_checkpoint
 
 
@@ -31,3 +35,14 @@ def test_loading_refuses_pickled_code(tmp_path):
     torch.save({"callable": print}, path)
     with pytest.raises(DataError, match="cannot read checkpoint"):
         load_checkpoint(path)
+
+
+def test_only_temporaries_of_dead_writers_are_removed(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".last.ckpt.{dead.pid}.tmp"
+    live = tmp_path / f".last.ckpt.{os.getpid()}.tmp"
+    for temporary in (orphan, live):
+        temporary.write_bytes(b"half")
+    assert remove_orphans(tmp_path) == [orphan]
+    assert live.exists() and not orphan.exists()

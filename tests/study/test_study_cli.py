@@ -93,6 +93,7 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
     process = subprocess.Popen(
         [str(ginv), "study", "--config", str(config), "--out", str(out)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
     )  # fmt: skip
     records = out / "runs"
     deadline = time.monotonic() + 300
@@ -100,9 +101,10 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
         assert process.poll() is None, process.communicate()[1][-3000:]
         assert time.monotonic() < deadline, "no run finished in 300 s"
         time.sleep(0.2)
-    process.send_signal(signal.SIGKILL)
+    os.killpg(process.pid, signal.SIGKILL)  # the study and any worker it started
     process.wait()
     finished = {p.name: p.read_text() for p in records.glob("*.json")}
+    assert all(json.loads(text) for text in finished.values())  # whole records only
     total = 2 * 3 * 2
     assert 3 <= len(finished) < total
     partial = read_csv(out / "results.csv")  # never half-written: a valid CSV of whole rows
@@ -112,6 +114,7 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"{len(finished)} already finished" in result.stdout
     assert f"{total - len(finished)} to run" in result.stdout
+    assert not list(out.rglob("*.tmp"))  # no temporary of the killed study is left
     for name, text in finished.items():  # skipped, not redone
         assert (records / name).read_text() == text
     rows = read_csv(out / "results.csv")

@@ -37,7 +37,7 @@ def trained(ginv, tmp_path_factory) -> Path:
 
 @pytest.mark.slow
 def test_fit_writes_checkpoints_and_voxel_sample_grids(trained):
-    run = trained / "runs" / "ginv" / "version_0"
+    run = trained / "runs" / "polycubes_octahedral" / "version_0"
     assert (run / "checkpoints" / "last.ckpt").is_file()
     grids = sorted(p.name for p in (run / "samples").glob("step_*.png"))
     assert grids == ["step_0000004.png", "step_0000006.png"]
@@ -45,9 +45,7 @@ def test_fit_writes_checkpoints_and_voxel_sample_grids(trained):
         # 16 grids, each as three 16-px projections with two 1-px lines between them,
         # 2 per row (near-square: 2 x 50 px wide, 8 x 16 px high), 2-px padding
         assert grid.size == (2 * (3 * 16 + 2) + 3 * 2, 8 * 16 + 9 * 2)
-    media = list(
-        (trained / "runs" / "wandb").glob("offline-run-*/files/media/images/samples_*.png")
-    )
+    media = list((run / "wandb").glob("offline-run-*/files/media/images/samples_*.png"))
     assert len(media) == 2  # the same grids went to the offline W&B run
 
 
@@ -63,7 +61,9 @@ def test_validation_measures_the_3d_samples(trained):
 
 @pytest.mark.slow
 def test_sample_command_writes_projections_and_raw_voxels(trained, ginv):
-    checkpoint = str(trained / "runs" / "ginv" / "version_0" / "checkpoints" / "last.ckpt")
+    checkpoint = str(
+        trained / "runs" / "polycubes_octahedral" / "version_0" / "checkpoints" / "last.ckpt"
+    )
     png = ginv("sample", "--ckpt", checkpoint, "--n", "9", "--out", "grid.png", cwd=trained)
     assert png.returncode == 0, png.stderr[-3000:]
     with Image.open(trained / "grid.png") as grid:
@@ -80,7 +80,7 @@ def test_sample_command_writes_projections_and_raw_voxels(trained, ginv):
     ("args", "message"),
     [
         (("--metrics.features", "digits"), "'digits' works on 2-D images"),
-        (("--model.group", "C4"), "C4 acts on 2-D space, but the data are 1-channel 16x16x16 grids"),
+        (("--model.group", "C4"), "C4 acts on 2-D space, but the data are 1-channel 16x16x16"),
     ],
 )
 def test_mismatched_settings_fail_with_one_clear_line(ginv, tmp_path, args, message):
@@ -102,7 +102,9 @@ def test_params_builds_the_3d_model_of_the_plugin_config(ginv, tmp_path):
 
 @pytest.mark.slow
 def test_checkpoint_without_its_plugin_names_the_pip_install(trained, tmp_path):
-    checkpoint = trained / "runs" / "ginv" / "version_0" / "checkpoints" / "last.ckpt"
+    checkpoint = (
+        trained / "runs" / "polycubes_octahedral" / "version_0" / "checkpoints" / "last.ckpt"
+    )
     script = Path(sys.executable).parent / "ginv"  # this environment: the plugin is not on its path
     result = subprocess.run(
         [str(script), "sample", "--ckpt", str(checkpoint), "--out", str(tmp_path / "x.npz")],
