@@ -54,7 +54,11 @@ class LoggedConfig(SaveConfigCallback):
     def on_save_checkpoint(
         self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
     ) -> None:
-        checkpoint[EXPERIMENT_KEY] = describe(config_name(self.config), self._resolved())
+        if self._experiment is None:  # the config does not change during a run: dump it once
+            self._experiment = describe(config_name(self.config), self._resolved())
+        checkpoint[EXPERIMENT_KEY] = self._experiment
+
+    _experiment: dict[str, Any] | None = None
 
     def _resolved(self) -> dict[str, Any]:
         return resolved(self.parser, self.config)

@@ -16,6 +16,7 @@ from ginv_lightning.errors import ConfigError, NonFiniteLossError
 from ginv_lightning.escnn_support.eval_filter_buffers import drop_cached_filters
 from ginv_lightning.escnn_support.eval_mode import evaluating
 from ginv_lightning.escnn_support.expand_filters_once import filters_expanded_once
+from ginv_lightning.escnn_support.walk_without_hashing import unique_parameters
 from ginv_lightning.gan.augment import GroupAugment
 from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
@@ -340,7 +341,7 @@ def _is_float(tensor: Tensor) -> bool:
 
 def _largest_weight(module: torch.nn.Module) -> Tensor:
     """The largest magnitude among ``module``'s parameters (NaN if any is NaN), not synced."""
-    params = [p for p in module.parameters() if _is_float(p)]
+    params = [p for p in unique_parameters(module) if _is_float(p)]  # no escnn basis hashing
     if not params:
         return torch.zeros((), dtype=torch.float64)
     return torch.stack(torch._foreach_norm(params, ord=math.inf)).max().double()
