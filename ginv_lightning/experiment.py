@@ -105,9 +105,9 @@ def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:
     return {name: dumped[name] for name in SECTIONS}
 
 
-def fingerprint(sections: Mapping[str, Any]) -> str:
+def fingerprint(sections: Mapping[str, Any], compared: tuple[str, ...] = SECTIONS) -> str:
     """A short hash of the ``model:`` and ``data:`` sections: equal for the same experiment."""
-    text = json.dumps({name: sections[name] for name in SECTIONS}, sort_keys=True, default=str)
+    text = json.dumps({name: sections[name] for name in compared}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -116,9 +116,14 @@ def describe(name: str, sections: Mapping[str, Any]) -> dict[str, Any]:
     return {"name": name, "fingerprint": fingerprint(sections), **experiment_sections(sections)}
 
 
-def differences(a: Mapping[str, Any], b: Mapping[str, Any], limit: int = 3) -> str:
+def differences(
+    a: Mapping[str, Any],
+    b: Mapping[str, Any],
+    compared: tuple[str, ...] = SECTIONS,
+    limit: int = 3,
+) -> str:
     """The first settings in which two experiments differ, e.g. ``model.group: C4 vs D4``."""
-    flat_a, flat_b = _flatten({n: a[n] for n in SECTIONS}), _flatten({n: b[n] for n in SECTIONS})
+    flat_a, flat_b = _flatten({n: a[n] for n in compared}), _flatten({n: b[n] for n in compared})
     keys = [k for k in sorted(flat_a.keys() | flat_b.keys()) if flat_a.get(k) != flat_b.get(k)]
     shown = [f"{k}: {flat_a.get(k, '(unset)')!r} vs {flat_b.get(k, '(unset)')!r}" for k in keys]
     more = f" and {len(keys) - limit} more" if len(keys) > limit else ""

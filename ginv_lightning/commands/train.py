@@ -18,7 +18,12 @@ from lightning.pytorch.utilities import rank_zero_only
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.errors import require_writable_folder
-from ginv_lightning.experiment import EXPERIMENT_KEY, add_experiment_arguments, describe
+from ginv_lightning.experiment import (
+    EXPERIMENT_KEY,
+    SECTIONS,
+    add_experiment_arguments,
+    describe,
+)
 from ginv_lightning.gan.module import GAN
 from ginv_lightning.persistence.checkpoint_schedule import ScheduledCheckpoint
 from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO
@@ -140,7 +145,8 @@ class GinvCLI(LightningCLI):
                 print(f"ginv: resuming from {found}", file=sys.stderr)
                 return
         elif ckpt_path is not None and ckpt_path not in LIGHTNING_NAMES:
-            checked_checkpoint(ckpt_path, self.experiment)
+            compared = SECTIONS if self.subcommand == "fit" else ("model",)
+            checked_checkpoint(ckpt_path, self.experiment, compared)
         if root is not None and rank_zero_only.rank == 0:
             self.run_directory = claim_run_directory(root, self.experiment["name"])
             write_record(self.run_directory.path, self.experiment)

@@ -29,8 +29,8 @@ def gan_from_checkpoint(path: str | Path, trust_class_paths: bool = False) -> GA
         raise DataError(f"{str(path)!r} is not a checkpoint written by `ginv fit`")
     source = f"checkpoint {str(path)!r}"
     sections = {name: config.get(name) for name in SECTIONS}
-    check_class_paths(sections, source, trust=trust_class_paths)  # before anything is imported
     check_group_record(group)  # the plugin that provided the group is still there
+    check_class_paths(sections, source, trust=trust_class_paths)  # before anything is imported
     module = build_experiment(config, source=source).model
     module.load_state_dict(checkpoint["state_dict"])
     return module

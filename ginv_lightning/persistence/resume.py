@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ginv_lightning.errors import ConfigError, DataError
-from ginv_lightning.experiment import EXPERIMENT_KEY, differences, fingerprint
+from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS, differences, fingerprint
 from ginv_lightning.persistence.atomic_files import remove_orphans
 from ginv_lightning.persistence.checkpoints import load_checkpoint
 from ginv_lightning.persistence.identity import KEY
@@ -33,16 +33,22 @@ def logged_step(checkpoint: dict[str, Any]) -> int:
     return int(loop.get("_batches_that_stepped", checkpoint.get("global_step", 0)))
 
 
-def checked_checkpoint(path: str | Path, experiment: dict[str, Any]) -> dict[str, Any]:
-    """The checkpoint at ``path`` if it was written by ``ginv fit`` for this very experiment."""
+def checked_checkpoint(
+    path: str | Path, experiment: dict[str, Any], compared: tuple[str, ...] = SECTIONS
+) -> dict[str, Any]:
+    """The checkpoint at ``path`` if ``ginv fit`` wrote it with these ``compared`` sections.
+
+    Resuming compares ``model:`` and ``data:``; evaluating (``validate``, ``test``)
+    compares the model only, since evaluating a model on other data is legitimate.
+    """
     checkpoint = load_checkpoint(path)
     recorded = checkpoint.get(EXPERIMENT_KEY)
     if not isinstance(recorded, dict) or "state_dict" not in checkpoint:
         raise DataError(f"checkpoint {str(path)!r} was not written by `ginv fit` (no experiment)")
-    if fingerprint(recorded) != experiment["fingerprint"]:
+    if fingerprint(recorded, compared) != fingerprint(experiment, compared):
         raise ConfigError(
-            f"checkpoint {str(path)!r} belongs to config {recorded.get('name', '?')!r}, not to "
-            f"{experiment['name']!r}; they differ in {differences(recorded, experiment)}. "
+            f"checkpoint {str(path)!r} (config {recorded.get('name', '?')!r}) does not match this "
+            f"run (config {experiment['name']!r}): {differences(recorded, experiment, compared)}. "
             "Use the checkpoint's own config, or start a new run without --ckpt_path"
         )
     return checkpoint

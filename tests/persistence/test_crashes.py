@@ -82,9 +82,14 @@ def test_resume_picks_the_same_experiment_even_when_another_run_is_newer(tmp_pat
     c4_last = tmp_path / "runs/rotdigits_c4/version_0/checkpoints/last.ckpt"
     forced = run_ginv(*fit("rotdigits_cnn", "--ckpt_path", str(c4_last)), cwd=tmp_path)
     assert forced.returncode == 2 and "Traceback" not in forced.stderr
-    assert "belongs to config 'rotdigits_c4', not to 'rotdigits_cnn'" in forced.stderr
+    assert (
+        "(config 'rotdigits_c4') does not match this run (config 'rotdigits_cnn')" in forced.stderr
+    )
     assert "model.generator.class_path" in forced.stderr
     assert [p.name for p in (tmp_path / "runs/rotdigits_cnn").iterdir()] == ["version_0"]
+    evaluated = run_ginv("validate", "--config", "rotdigits_cnn", "--ckpt_path", str(c4_last),
+                         "--model.group", "D4", cwd=tmp_path)  # fmt: skip
+    assert evaluated.returncode == 2 and "model.generator.class_path" in evaluated.stderr
 
     fresh = run_ginv(*fit("rotdigits_symmetrized", "--trainer.max_steps", "4",
                           "--ckpt_path", "last"), cwd=tmp_path)  # fmt: skip
@@ -120,3 +125,24 @@ def test_a_kill_during_a_checkpoint_write_keeps_the_previous_one_and_resume_clea
     assert step_of(checkpoints / "last.ckpt") == 80
     steps = logged_steps(checkpoints.parent)
     assert steps == sorted(set(steps))  # rows after the checkpoint were dropped, then relogged
+
+
+@pytest.mark.slow
+def test_training_that_ends_by_max_time_or_ctrl_c_checkpoints_its_last_step(tmp_path):
+    timed = run_ginv(*fit("rotdigits_c4", "--trainer.max_time", "00:00:00:08"), cwd=tmp_path)
+    assert timed.returncode == 0, timed.stderr[-3000:]
+    run = tmp_path / "runs/rotdigits_c4/version_0"
+    final = logged_steps(run)[-1]  # the last logged batch: two optimiser steps each
+    assert step_of(run / "checkpoints" / "last.ckpt") == 2 * (final + 1)
+
+    process = start(fit("rotdigits_c4", "--trainer.max_steps", "100000"), tmp_path)
+    first = tmp_path / "runs/rotdigits_c4/version_1/checkpoints/last.ckpt"
+    deadline = time.monotonic() + 600
+    while not first.exists():
+        assert process.poll() is None and time.monotonic() < deadline
+        time.sleep(0.2)
+    time.sleep(1.5)  # into the next epoch
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=120)
+    interrupted = logged_steps(first.parent.parent)[-1]
+    assert step_of(first) >= 2 * (interrupted + 1) > 38  # saved at the interrupt, mid-epoch
