@@ -39,8 +39,9 @@ def run(args: argparse.Namespace) -> int:
     import numpy as np
     import torch
 
-    from ginv_lightning.errors import ConfigError, require_writable_folder
+    from ginv_lightning.errors import ConfigError
     from ginv_lightning.gan.restore import generator_from_checkpoint
+    from ginv_lightning.persistence.output_folders import require_writable_folder
     from ginv_lightning.sample_pictures import save_samples
 
     if args.n < 1:

@@ -17,7 +17,6 @@ from lightning.pytorch.utilities import rank_zero_only
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.samples import SampleGrid
-from ginv_lightning.errors import require_writable_folder
 from ginv_lightning.experiment import (
     EXPERIMENT_KEY,
     SECTIONS,
@@ -28,6 +27,7 @@ from ginv_lightning.gan.module import GAN
 from ginv_lightning.persistence.checkpoint_schedule import ScheduledCheckpoint
 from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO
 from ginv_lightning.persistence.identity import RunIdentity
+from ginv_lightning.persistence.output_folders import check_output_folders
 from ginv_lightning.persistence.resume import (
     LIGHTNING_NAMES,
     checked_checkpoint,
@@ -197,26 +197,6 @@ def default_loggers() -> list[dict[str, Any]]:
             "init_args": {"save_dir": "runs", "project": "ginv-lightning", "offline": True},
         },
     ]
-
-
-def check_output_folders(config: Any) -> None:
-    """Refuse, before anything is created, output folders that cannot be written.
-
-    Otherwise the loggers fail with a traceback, or ``trainer.default_root_dir``
-    without loggers only fails at the first checkpoint, after training steps.
-    """
-    folders = {
-        "trainer.default_root_dir": config.trainer.get("default_root_dir"),
-        "checkpoint.dirpath": config.get("checkpoint", {}).get("dirpath"),
-    }
-    loggers = config.trainer.get("logger")
-    for i, logger in enumerate(loggers if isinstance(loggers, list) else [loggers]):
-        init_args = getattr(logger, "init_args", None) or {}
-        for key in ("save_dir", "dir"):
-            folders[f"trainer.logger[{i}].init_args.{key}"] = init_args.get(key)
-    for option, folder in folders.items():
-        if folder is not None and "://" not in str(folder):  # remote stores are not checked
-            require_writable_folder(f"--{option}", folder)
 
 
 def run_lightning(args: Sequence[str]) -> None:

@@ -1,6 +1,7 @@
 """What a run leaves on disk, how it is picked up again, and what is safe to read back.
 
 - ``atomic_files``: every file replaced in one step; temporaries of killed writers removed.
+- ``output_folders``: output folders checked before anything is created.
 - ``run_directory``: each run's own directory, claimed atomically, with its experiment record.
 - ``checkpoint_schedule``: checkpoints every N steps, at epoch ends and when training ends.
 - ``checkpoints``: atomic checkpoint writes, weights-only reads.

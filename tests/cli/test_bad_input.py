@@ -7,53 +7,16 @@ its own (a plugin on ``PYTHONPATH``, found once per process) runs the real ``gin
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
-
-# lightning and wandb are imported at collection on purpose: on first import they
-# bind a log handler / a write hook to the sys.stderr of the moment, which inside a
-# test would be capsys's stream, closed when that test ends.
-import lightning  # noqa: F401
 import numpy as np
 import pytest
 import torch
-import wandb  # noqa: F401
 from PIL import Image
 
-from ginv_lightning.cli import main
+from tests.cli.conftest import Outcome
 from tests.conftest import REPO, run_ginv
 
 MAIN = ("fit", "--config", str(REPO / "configs/rotdigits_c4.yaml"), "--trainer.max_steps", "2",
         "--trainer.logger", "false", "--trainer.enable_progress_bar", "false")  # fmt: skip
-
-
-class Outcome(NamedTuple):
-    """What ``ginv`` returned and printed (the fields of a ``CompletedProcess`` used here)."""
-
-    returncode: int | str | None
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def ginv(tmp_path, monkeypatch, capsys) -> Iterator[Callable[..., Outcome]]:
-    """``ginv`` in this process and in ``tmp_path``; the environment Lightning seeds is restored."""
-    monkeypatch.chdir(tmp_path)
-    environment = dict(os.environ)
-
-    def run(*args: str) -> Outcome:
-        capsys.readouterr()
-        try:
-            code: int | str | None = main(args)
-        except SystemExit as exit:  # jsonargparse's own argument errors
-            code = exit.code
-        captured = capsys.readouterr()
-        return Outcome(code, captured.out, captured.err)
-
-    yield run
-    os.environ.clear()
-    os.environ.update(environment)
 
 
 def assert_clean_error(result: Outcome, *fragments: str) -> None:

@@ -9,47 +9,16 @@ loss became NaN. All run :func:`ginv_lightning.cli.main` in this process, in
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
-# imported at collection: on first import they bind to the sys.stderr of the moment
-import lightning  # noqa: F401
 import numpy as np
 import pytest
-import wandb  # noqa: F401
 
-from ginv_lightning.cli import main
+from tests.cli.conftest import Outcome
 from tests.conftest import REPO
 
 FIT = ("fit", "--config", str(REPO / "configs/rotdigits_c4.yaml"), "--trainer.max_steps", "2",
        "--trainer.enable_progress_bar", "false")  # fmt: skip
-
-
-class Outcome(NamedTuple):
-    returncode: int | str | None
-    stderr: str
-
-
-@pytest.fixture
-def ginv(tmp_path, monkeypatch, capsys) -> Iterator[Callable[..., Outcome]]:
-    """``ginv`` in this process and in ``tmp_path``; the environment Lightning seeds is restored."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WANDB_MODE", "offline")
-    environment = dict(os.environ)
-
-    def run(*args: str) -> Outcome:
-        capsys.readouterr()
-        try:
-            code: int | str | None = main(args)
-        except SystemExit as exit:  # jsonargparse's own argument errors
-            code = exit.code
-        return Outcome(code, capsys.readouterr().err)
-
-    yield run
-    os.environ.clear()
-    os.environ.update(environment)
 
 
 def assert_one_line(result: Outcome, *fragments: str) -> None:
