@@ -114,9 +114,19 @@ def test_the_installed_wheel_runs_every_command_from_another_folder(installed, t
     params = run(installed, "ginv", "params", "rotdigits_c4", cwd=tmp_path)
     assert params.returncode == 0 and "18019" in params.stdout and "8743" in params.stdout
 
-    bench = run(installed, "ginv", "bench", "--rounds", "1", "--batches", "2", "--skip-fit",
-                "--out", "bench", cwd=tmp_path)  # fmt: skip
+    bench = run(installed, "ginv", "bench", "--config", "rotdigits_c4", "--rounds", "1",
+                "--batches", "2", "--skip-fit", "--out", "bench", cwd=tmp_path)  # fmt: skip
     assert bench.returncode == 0, bench.stderr[-3000:]
-    rows = json.loads((tmp_path / "bench" / "bench.json").read_text())["rows"]
-    assert {row["case"] for row in rows} >= {"equivariant C4", "plain CNN, params matched"}
-    assert "ginv bench [" in bench.stderr  # progress while it measures
+    assert "training steps, round 1/1: plain CNN, params matched" in bench.stderr  # progress
+    assert "training step (s/batch)  equivariant C4" in bench.stdout
+    report = json.loads((tmp_path / "bench" / "bench.json").read_text())
+    assert report["machine"]["threads"] >= 1
+    assert ("sampling (images/s)", "equivariant, exported") in {
+        (row["measure"], row["case"]) for row in report["rows"]}  # fmt: skip
+    steps = {r["case"]: r for r in report["rows"] if r["measure"] == "training step (s/batch)"}
+    reference = steps["plain CNN, same shapes"]["median"]
+    for row in steps.values():  # every ratio is against the same-shape CNN's median
+        assert row["ratio"] == pytest.approx(row["median"] / reference)
+        assert row["peak_mb"] >= 0 and row["low"] <= row["median"] <= row["high"]
+    assert steps["equivariant C4"]["params_g"] == 18019  # the main job's own networks
+    assert (tmp_path / "bench" / "bench.csv").read_text().startswith("measure,case,median")

@@ -127,6 +127,13 @@ class GinvCLI(LightningCLI):
         parser.add_lightning_class_args(SampleGrid, "samples")
         parser.add_lightning_class_args(GenerativeMetrics, "metrics")
 
+    def parse_arguments(self, parser: LightningArgumentParser, args: Any) -> None:
+        """Parse ``args``, which ``ginv`` always passes (shipped config names resolved).
+
+        Lightning would warn that ``sys.argv`` is set too, as it always is for a command.
+        """
+        self.config = parser.parse_args(args)
+
     def _parse_ckpt_path(self) -> None:
         """Nothing here: Lightning's version merges a checkpoint's hyper-parameters over the
         user's config, silently; ginv checks the checkpoint against the config instead
