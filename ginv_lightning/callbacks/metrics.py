@@ -15,7 +15,7 @@ from ginv_lightning.metrics.quality import MetricsConfig, SampleQuality
 
 
 class GenerativeMetrics(Callback):
-    """FID, KID, digit scores and invariance diagnostics, logged under ``val/``.
+    """FID, KID, SWD, digit scores and invariance diagnostics, logged under ``val/``.
 
     Logged keys: ``val/fid``, ``val/kid`` (and ``val/kid_std``) with the sample
     counts they use, ``val/samples_generated`` and ``val/samples_reference``;
@@ -27,7 +27,10 @@ class GenerativeMetrics(Callback):
     ``digits`` features also
     ``val/digit_confidence`` (mean top class probability) and
     ``val/digit_class_entropy`` (entropy of the predicted class histogram; ln 10
-    = 2.30 when all digits are equally frequent); ``val/eval_seconds``, the wall
+    = 2.30 when all digits are equally frequent); with ``swd`` (default) and 2-D
+    images, ``val/swd``, the multi-scale sliced Wasserstein distance (x 1e3) on
+    Laplacian-pyramid patches, which needs no pretrained network, and per level
+    ``val/swd_<side>`` (``val/swd_24``, ``val/swd_12``); ``val/eval_seconds``, the wall
     time this evaluation took (mean over processes). Reference features are computed
     once per run (and cached on disk by content); generated samples come from the
     EMA generator with a fixed seeded noise bank, so a seed reproduces the numbers.

@@ -6,6 +6,12 @@ them features. Under DDP each process adds its shard of the reference images
 and generates its shard of a fixed, seeded noise bank, and every process calls
 ``compute`` so that torchmetrics can gather the states: the numbers equal a
 single process's on the same samples.
+
+The multi-scale sliced Wasserstein distance (:mod:`~ginv_lightning.metrics.sliced_wasserstein`)
+needs the images themselves: every process keeps the whole reference (at most
+``num_samples`` of it) and its own generated images in a ``CatMetric``, which
+gathers them in rank order, i.e. in the single process's order; each process then
+computes the same number from the same images.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from torchmetrics.image.kid import KernelInceptionDistance
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.features import DigitFeatures
 from ginv_lightning.metrics.reference import default_cache_dir, reference_features
+from ginv_lightning.metrics.sliced_wasserstein import PATCH, sliced_wasserstein_pyramid
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -47,6 +54,11 @@ class MetricsConfig:
         inception_weights: path of the Inception weights file (default: the torch hub cache).
         cache_dir: where reference features are cached (default ``~/.cache/ginv/reference``;
             an empty string disables the cache).
+        swd: multi-scale sliced Wasserstein distance on Laplacian-pyramid patches
+            (Karras et al. 2018): needs no pretrained network. Images only (not
+            voxel grids or points).
+        swd_patches: random 7x7 patches per image and pyramid level for the SWD.
+        swd_projections: random directions of the sliced Wasserstein distance.
     """
 
     features: str = "digits"
@@ -59,6 +71,9 @@ class MetricsConfig:
     orbit_samples: int = 8
     inception_weights: str | None = None
     cache_dir: str | None = None
+    swd: bool = True
+    swd_patches: int = 16
+    swd_projections: int = 128
 
 
 class _Features(nn.Module):
@@ -97,6 +112,8 @@ class SampleQuality(nn.Module):
         super().__init__()
         if config.num_samples < 2:
             raise ConfigError(f"metrics.num_samples must be >= 2, got {config.num_samples}")
+        if config.swd and min(config.swd_patches, config.swd_projections) < 1:
+            raise ConfigError("metrics.swd_patches and metrics.swd_projections must be >= 1")
         self.config = config
         self.features = features
         self.feature_id = feature_id
@@ -117,6 +134,10 @@ class SampleQuality(nn.Module):
         self.confidence = MeanMetric()
         self.predictions = CatMetric()
         self.reference_size = 0
+        # SWD: the reference images (all of them, on every rank) and the generated
+        # ones, flattened so that a rank without images gathers as an empty tensor
+        self.swd_reference: Tensor | None = None
+        self.swd_generated = CatMetric(nan_strategy="disable")
 
     def check_sizes(self, reference_size: int) -> None:
         smallest = min(reference_size, self.config.num_samples)
@@ -138,6 +159,10 @@ class SampleQuality(nn.Module):
         self.fid.update(feats.to(device), real=True)
         self.kid.update(feats.to(device), real=True)
         self.reference_size = len(images)
+        if self.config.swd and images.dim() == 4 and min(images.shape[-2:]) >= PATCH:
+            kept = min(len(images), self.config.num_samples)  # evenly spaced, all if they fit
+            keep = torch.arange(kept) * len(images) // kept
+            self.swd_reference = images[keep].detach().float().cpu()
 
     @torch.no_grad()
     def add_discriminator_invariance(
@@ -182,6 +207,8 @@ class SampleQuality(nn.Module):
             self.generated_here += len(images)
             features.append(self.features(images).double())
             self._add_orbit(images, moved)
+            if self.swd_reference is not None:
+                self.swd_generated.update(images.detach().float().flatten())
             if isinstance(self.features, DigitFeatures):
                 probabilities = self.features.classify(images)
                 self.confidence.update(probabilities.amax(-1))
@@ -224,11 +251,28 @@ class SampleQuality(nn.Module):
             entropy = -(histogram[histogram > 0] * histogram[histogram > 0].log()).sum()
             results["digit_confidence"] = self.confidence.compute()
             results["digit_class_entropy"] = entropy
+        if self.swd_reference is not None:  # the same on every rank: all compute, all gather
+            results.update(self._swd())
         return results
+
+    def _swd(self) -> dict[str, float]:
+        generated = self.swd_generated.compute()
+        if not isinstance(generated, Tensor) or generated.numel() == 0:
+            return {}
+        reference = self.swd_reference
+        assert reference is not None
+        return sliced_wasserstein_pyramid(
+            reference,
+            generated.cpu().reshape(-1, *reference.shape[1:]),
+            patches_per_image=self.config.swd_patches,
+            projections=self.config.swd_projections,
+            seed=self.config.seed,
+        )
 
     def reset_generated(self) -> None:
         """Forget generated samples (the reference features stay)."""
         for metric in (self.fid, self.kid, self.orbit_fid, self.invariance_change,
-                       self.score_magnitude, self.confidence, self.predictions):  # fmt: skip
+                       self.score_magnitude, self.confidence, self.predictions,
+                       self.swd_generated):  # fmt: skip
             if metric is not None:
                 metric.reset()
