@@ -40,11 +40,16 @@ def relative_error(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a - b).abs().max() / b.abs().max())
 
 
-@pytest.mark.parametrize("spec", EXACT_GROUPS)
-def test_discriminators_are_invariant_for_every_element(spec):
+# Colour images are C scalar fields: every element must act on all channels alike.
+CASES = [(spec, 1) for spec in EXACT_GROUPS] + [("C4", 3), ("D4", 3)]
+
+
+@pytest.mark.parametrize(("spec", "channels"), CASES)
+def test_discriminators_are_invariant_for_every_element(spec, channels):
     symmetry = resolve_group(spec)
-    x = torch.randn(4, 1, 16, 16, dtype=torch.float64)
-    for kind, discriminator in small_discriminators(symmetry).items():
+    image = ImageShape(channels, 16)
+    x = torch.randn(4, channels, 16, 16, dtype=torch.float64)
+    for kind, discriminator in small_discriminators(symmetry, image).items():
         with torch.no_grad():
             reference = discriminator(x)
             for g in symmetry.elements():
@@ -52,13 +57,14 @@ def test_discriminators_are_invariant_for_every_element(spec):
                 assert error <= 1e-5, (kind, str(g), error)
 
 
-@pytest.mark.parametrize("spec", EXACT_GROUPS)
-def test_generator_is_equivariant_for_every_element(spec):
+@pytest.mark.parametrize(("spec", "channels"), CASES)
+def test_generator_is_equivariant_for_every_element(spec, channels):
     symmetry = resolve_group(spec)
-    generator = small_generator(symmetry)
+    generator = small_generator(symmetry, ImageShape(channels, 16))
     z = generator.sample_latent(4).double()
     with torch.no_grad():
         images = generator(z)
+        assert images.shape == (4, channels, 16, 16)
         for g in symmetry.elements():
             moved_noise = symmetry.act_fields(g, z, generator.latent_type)
             error = relative_error(generator(moved_noise), symmetry.act(g, images))
