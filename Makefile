@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 CONFIG ?= configs/rotdigits_c4.yaml
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean gpu-check
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ test: setup
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Every CUDA check in one go (bench, bf16/16-mixed fits, DDP), within 8 minutes; results
+# in docs/bench/gpu/. Without CUDA it says so and succeeds.
+gpu-check: setup
+	$(BIN)/python -m ginv_lightning.benchmark.gpu_check --out docs/bench/gpu
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
@@ -13,16 +14,22 @@ from ginv_lightning.data.base import ImageDataModule, require_finite
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.errors import DataError
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
 class ImageFiles(ImageDataModule):
     """Images from ``path``: a folder (searched recursively) or an ``.npz`` file.
 
-    Folder images are converted to grey or RGB by ``channels`` and resized to
-    ``image_size``. An ``.npz`` file holds one array (or one named ``images``)
-    of shape (N, H, W), (N, H, W, C) or (N, C, H, W), with values in [0, 1] or
-    [0, 255]. See :class:`ImageDataModule` for the other arguments.
+    Folder images are resized to ``image_size``. An ``.npz`` file holds one array
+    (or one named ``images``) of shape (N, H, W), (N, H, W, C) or (N, C, H, W),
+    with values in [0, 1] or [0, 255]. Data whose channels differ from
+    ``channels`` are refused rather than converted: grey files for an RGB model
+    would train it on fake colour, colour files for a grey one would lose the
+    colour unnoticed (colour-mode files whose pixels are all grey read as grey).
+    See :class:`ImageDataModule` for the other arguments.
     """
 
     def __init__(self, path: str, **kwargs) -> None:
@@ -59,12 +66,33 @@ class ImageFiles(ImageDataModule):
         for file in files:
             try:
                 with Image.open(file) as image:
+                    self._check_file_channels(file, image)
                     image = image.convert(mode).resize((self.image_size, self.image_size))
                     arrays.append(np.asarray(image, dtype=np.float32) / 255.0)
+            except DataError:
+                raise
             except (UnidentifiedImageError, OSError, ValueError) as exc:
                 raise DataError(f"cannot read image file {str(file)!r}: {exc}") from None
         stacked = torch.from_numpy(np.stack(arrays))
         return stacked.unsqueeze(1) if self.channels == 1 else stacked.permute(0, 3, 1, 2)
+
+    def _check_file_channels(self, file: Path, image: Image) -> None:
+        """Refuse a grey file for 3 channels, or a file in actual colour for 1."""
+        grey_mode = image.mode != "P" and len(set(image.getbands()) - {"A"}) == 1
+        if self.channels == 3 and grey_mode:
+            raise self._mismatch(f"image file {str(file)!r} is grey", 1)
+        if self.channels == 1 and not grey_mode:
+            rgb = np.asarray(image.convert("RGB"))
+            if (rgb != rgb[..., :1]).any():
+                raise self._mismatch(f"image file {str(file)!r} is in colour", 3)
+
+    def _mismatch(self, what: str, found: int) -> DataError:
+        kind = {1: "grey", 3: "RGB"}[found]
+        return DataError(
+            f"{what} ({found} channel{'s' * (found > 1)}) but data.init_args.channels is "
+            f"{self.channels}; set data.init_args.channels {found} to train on {kind} images, "
+            f"or convert the data to {self.channels} channel{'s' * (self.channels > 1)} first"
+        )
 
     def _read_npz(self) -> Tensor:
         try:
@@ -96,7 +124,7 @@ class ImageFiles(ImageDataModule):
                 f"with C in (1, 3), got shape {array.shape}"
             )
         if tensor.shape[1] != self.channels:
-            tensor = (
-                tensor.mean(1, keepdim=True) if self.channels == 1 else tensor.expand(-1, 3, -1, -1)
+            raise self._mismatch(
+                f"data.path {str(self.path)!r} holds images of shape {array.shape}", tensor.shape[1]
             )
         return tensor.contiguous()

@@ -66,6 +66,13 @@ def build_features(
             "class path of a feature module for such data (an nn.Module returning (N, d) "
             "features, e.g. one that a plugin ships) or set metrics.enabled: false"
         )
+    if name == "digits" and sample.shape[1] != 1:
+        raise ConfigError(
+            f"metrics.features: 'digits' (the shipped digit classifier) needs 1-channel 2-D "
+            f"images but the data have {sample.shape[1]} channels; use metrics.features: "
+            "inception (with metrics.inception_weights, or a download), the class path of a "
+            "feature module for such data, or set metrics.enabled: false"
+        )
     if name == "digits":
         return DigitFeatures(), f"digits:{_file_digest(shipped_weights())}"
     if name == "inception":
