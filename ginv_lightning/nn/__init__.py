@@ -10,6 +10,12 @@ from ginv_lightning.nn.base import (
 )
 from ginv_lightning.nn.cnn import CNNDiscriminator, CNNGenerator
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
+from ginv_lightning.nn.residual import (
+    ResidualCNNDiscriminator,
+    ResidualCNNGenerator,
+    ResidualEquivariantGenerator,
+    ResidualInvariantDiscriminator,
+)
 from ginv_lightning.nn.symmetrized import SymmetrizedDiscriminator, SymmetrizedGenerator
 from ginv_lightning.shapes import DataShape, ImageShape, VectorShape
 
@@ -25,6 +31,10 @@ __all__ = [
     "GeneratorBuilder",
     "ImageShape",
     "InvariantDiscriminator",
+    "ResidualCNNDiscriminator",
+    "ResidualCNNGenerator",
+    "ResidualEquivariantGenerator",
+    "ResidualInvariantDiscriminator",
     "SymmetrizedDiscriminator",
     "SymmetrizedGenerator",
     "VectorShape",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import torch
+import torch.nn.functional as F
 from escnn import nn as enn
-from torch import nn
+from torch import Tensor, nn
 
 
 def _pick(dims: int, options: dict[int, type]) -> type:
@@ -64,3 +66,59 @@ def batch_norm(dims: int, channels: int) -> nn.Module:
 
 def avg_pool(dims: int) -> nn.Module:
     return _pick(dims, {2: nn.AvgPool2d, 3: nn.AvgPool3d})(2)
+
+
+class _SpectrallyNormalised:
+    """Divides the *expanded* steerable filter by its largest singular value.
+
+    Dividing by a positive scalar commutes with the group action, so the layer
+    stays exactly equivariant whatever the estimate. The estimate is torch's
+    ``spectral_norm`` (Miyato et al.): one power iteration per filter expansion
+    in training (once per step inside ``filters_expanded_once``), on the filter
+    flattened to (out, in * k^d). The start vectors are random: W W^T commutes
+    with the output fields' representation, so a group-invariant start (e.g.
+    all ones) would stay in one isotypic block and miss the largest value.
+    Normalising escnn's basis coefficients instead would not bound the filter.
+    """
+
+    _iterate = True  # False while escnn expands the filter to cache it for eval mode
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        rows = self.out_type.size
+        columns = self.in_type.size * self.kernel_size**self.d
+        self.register_buffer("spectral_u", F.normalize(torch.randn(rows), dim=0))
+        self.register_buffer("spectral_v", F.normalize(torch.randn(columns), dim=0))
+
+    def expand_parameters(self) -> tuple[Tensor, Tensor | None]:
+        weight, bias = super().expand_parameters()
+        matrix = weight.flatten(1)
+        if self.training and self._iterate:
+            with torch.no_grad():
+                self.spectral_v.copy_(F.normalize(matrix.T @ self.spectral_u, dim=0))
+                self.spectral_u.copy_(F.normalize(matrix @ self.spectral_v, dim=0))
+        sigma = self.spectral_u.clone() @ (matrix @ self.spectral_v.clone())
+        return weight / sigma, bias
+
+    def train(self, mode: bool = True):
+        self._iterate = False
+        try:
+            return super().train(mode)
+        finally:
+            self._iterate = True
+
+
+class SpectralR2Conv(_SpectrallyNormalised, enn.R2Conv):
+    """``R2Conv`` with a spectrally normalised expanded filter."""
+
+
+class SpectralR3Conv(_SpectrallyNormalised, enn.R3Conv):
+    """``R3Conv`` with a spectrally normalised expanded filter."""
+
+
+def spectral_equivariant_conv(
+    in_type: enn.FieldType, out_type: enn.FieldType, kernel_size: int, padding: int = 0
+) -> enn.EquivariantModule:
+    """``equivariant_conv`` whose expanded filter has (estimated) spectral norm 1."""
+    conv = _pick(in_type.gspace.dimensionality, {2: SpectralR2Conv, 3: SpectralR3Conv})
+    return conv(in_type, out_type, kernel_size=kernel_size, padding=padding, recompute=True)

@@ -130,7 +130,13 @@ def test_a_crop_larger_than_its_band_is_one_line_naming_what_fits(module, kwargs
     assert "\n" not in str(info.value)
 
 
-CONFIGS = ["histology_d4.yaml", "galaxies_c8.yaml", "faces_flip.yaml"]
+CONFIGS = [
+    "histology_d4.yaml",
+    "galaxies_c8.yaml",
+    "faces_flip.yaml",
+    "histology_d4_64.yaml",
+    "histology_cnn_64.yaml",
+]
 
 
 @pytest.mark.slow
