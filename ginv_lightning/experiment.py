@@ -100,6 +100,26 @@ def experiment_from_config(name_or_path: str | Path) -> Experiment:
     return build_experiment(config, source=str(path))
 
 
+def data_from_config(name_or_path: str | Path) -> LightningDataModule:
+    """Only the data module of a config, parsed as ``ginv fit`` parses ``data:``.
+
+    Inspecting data (``ginv data check``) needs no model, so a config of just a
+    ``data:`` section is enough and the model's group is never built.
+    """
+    path, config = read_config(name_or_path)
+    if "data" not in config:
+        raise ConfigError(
+            f"{path} has no data: section; give a `ginv fit` config or one with just `data:`"
+        )
+    parser = LightningArgumentParser(exit_on_error=False)
+    parser.add_lightning_class_args(LightningDataModule, "data", subclass_mode=True)
+    try:
+        parsed = parser.parse_object({"data": config["data"]})
+        return parser.instantiate(parsed).data
+    except ArgumentError as exc:
+        raise ConfigError(f"{path}: {_first_line(exc)}") from None
+
+
 def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:
     """What defines an experiment in a resolved config: its ``model:`` and ``data:`` sections."""
     return {name: dumped[name] for name in SECTIONS}

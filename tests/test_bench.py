@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from escnn import nn as enn
 from torch import nn
@@ -21,6 +22,7 @@ def _conv_output_shapes(module: nn.Module, run) -> list[tuple[int, ...]]:
 
     convolutions = [m for m in module.modules() if isinstance(m, nn.Conv2d | nn.ConvTranspose2d
                     | enn.R2Conv | enn.R2ConvTransposed)]  # fmt: skip
+    assert convolutions
     handles = [m.register_forward_hook(record) for m in convolutions]
     with torch.no_grad():
         run()
@@ -29,12 +31,17 @@ def _conv_output_shapes(module: nn.Module, run) -> list[tuple[int, ...]]:
     return shapes
 
 
-def test_same_shape_case_has_the_equivariant_models_tensor_shapes():
-    equivariant, same_shape, matched = (build(case).model for case in benchmark_cases())
+@pytest.mark.parametrize(
+    ("main", "baseline", "size", "channels"),
+    [("rotdigits_c4", "rotdigits_cnn", 24, 1), ("histology_d4_64", "histology_cnn_64", 64, 3)],
+)
+def test_same_shape_case_has_the_equivariant_models_tensor_shapes(main, baseline, size, channels):
+    cases = benchmark_cases(main, baseline)
+    equivariant, same_shape, matched = (build(case).model for case in cases)
     for module in (equivariant, same_shape, matched):
         module.eval()
     z = equivariant.generator.sample_latent(2)
-    images = torch.zeros(2, 1, 24, 24)
+    images = torch.zeros(2, channels, size, size)
 
     def shapes(module):
         return (

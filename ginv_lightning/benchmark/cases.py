@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ginv_lightning.errors import ConfigError
 from ginv_lightning.experiment import Experiment, build_experiment, experiment_sections, read_config
 
 MAIN = "rotdigits_c4"
@@ -21,23 +22,42 @@ class Case:
     config: dict[str, Any]
 
 
+# Each equivariant network and the plain one that, with ``match: shapes``, has its tensor shapes.
+PLAIN_COUNTERPARTS = {
+    "EquivariantGenerator": "CNNGenerator",
+    "InvariantDiscriminator": "CNNDiscriminator",
+    "ResidualEquivariantGenerator": "ResidualCNNGenerator",
+    "ResidualInvariantDiscriminator": "ResidualCNNDiscriminator",
+}
+
+
 def same_shape_cnn(model: dict[str, Any]) -> dict[str, Any]:
     """The equivariant model's layout with plain convolutions of identical tensor shapes."""
     plain = copy.deepcopy(model)
-    generator, discriminator = plain["generator"]["init_args"], plain["discriminator"]["init_args"]
+    generator, discriminator = plain["generator"], plain["discriminator"]
     plain["generator"] = {
-        "class_path": "ginv_lightning.nn.CNNGenerator",
+        "class_path": _counterpart(generator["class_path"]),
         "init_args": {
-            "widths": generator["widths"],
-            "latent_dim": generator["latent_fields"],
+            "widths": generator["init_args"]["widths"],
+            "latent_dim": generator["init_args"]["latent_fields"],
             "match": "shapes",
         },
     }
     plain["discriminator"] = {
-        "class_path": "ginv_lightning.nn.CNNDiscriminator",
-        "init_args": {"widths": discriminator["widths"], "match": "shapes"},
+        "class_path": _counterpart(discriminator["class_path"]),
+        "init_args": {"widths": discriminator["init_args"]["widths"], "match": "shapes"},
     }
     return plain
+
+
+def _counterpart(class_path: str) -> str:
+    name = class_path.rpartition(".")[2]
+    if name not in PLAIN_COUNTERPARTS:
+        raise ConfigError(
+            f"the benchmark compares equivariant networks with same-shape plain ones; "
+            f"{class_path} is not one of {', '.join(PLAIN_COUNTERPARTS)}"
+        )
+    return f"ginv_lightning.nn.{PLAIN_COUNTERPARTS[name]}"
 
 
 def benchmark_cases(main: str | Path = MAIN, baseline: str | Path = BASELINE) -> list[Case]:
