@@ -32,6 +32,10 @@ class Faces(ImageDataModule):
     used as they are, with no mirrored copies added: the invariance is the
     law's, which is what makes this tiny set (70 training faces by default) the
     case where building the symmetry into the networks should matter most.
+    That is the assumption; ``ginv data check`` does not confirm it on these 70
+    faces (mirror distance 1.4 times the two-halves noise floor, see
+    docs/data_check.md): the sample is small and lopsided, so treat the mirror
+    as a prior here, not a measured fact.
 
     Split at random by ``seed`` (70/15/15) like RotDigits. ``channels: 3``
     repeats the grey level. ``include_non_faces`` adds the 100 background
