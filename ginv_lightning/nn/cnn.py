@@ -12,9 +12,8 @@ from torch import Tensor, nn
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, Generator
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
-from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import base_size, check_widths
-from ginv_lightning.nn.matching import Match, matched_widths
+from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
@@ -46,14 +45,8 @@ class CNNGenerator(Generator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            fields, latent_fields = list(widths), latent_dim
-            latent_dim = FeatureFields(symmetry).latent(latent_fields).size
-            widths = matched_widths(
-                fields,
-                FeatureFields(symmetry).field_size,
-                match,
-                lambda: EquivariantGenerator(symmetry, image, fields, latent_fields),
-                lambda channels: CNNGenerator(symmetry, image, channels, latent_dim),
+            widths, latent_dim = matched_generator(
+                symmetry, image, widths, latent_dim, match, EquivariantGenerator, CNNGenerator
             )
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
@@ -98,13 +91,8 @@ class CNNDiscriminator(Discriminator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            fields = list(widths)
-            widths = matched_widths(
-                fields,
-                FeatureFields(symmetry).field_size,
-                match,
-                lambda: InvariantDiscriminator(symmetry, image, fields),
-                lambda channels: CNNDiscriminator(symmetry, image, channels),
+            widths = matched_discriminator(
+                symmetry, image, widths, match, InvariantDiscriminator, CNNDiscriminator
             )
         base_size(image.size, len(widths))
         stack: list[nn.Module] = []

@@ -16,6 +16,9 @@ from typing import Literal
 from torch import nn
 
 from ginv_lightning.nn.base import count_parameters
+from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.shapes import ImageShape
+from ginv_lightning.symmetry.base import Symmetry
 
 Match = Literal["params", "shapes"]
 
@@ -61,3 +64,47 @@ def matched_widths(
             high = middle
     best = min((low, high), key=lambda m: abs(count(m) - target))
     return scaled(best)
+
+
+def matched_generator(
+    symmetry: Symmetry,
+    image: ImageShape,
+    widths: Sequence[int],
+    latent_fields: int,
+    match: Match,
+    counterpart: Callable[..., nn.Module],
+    plain: Callable[..., nn.Module],
+) -> tuple[list[int], int]:
+    """A plain generator's channels per stage and noise channels, matching ``counterpart``.
+
+    ``counterpart(symmetry, image, widths, latent_fields)`` is the equivariant
+    generator; the plain one's noise has as many channels as its noise fields.
+    """
+    fields = FeatureFields(symmetry)
+    latent = fields.latent(latent_fields).size
+    channels = matched_widths(
+        list(widths),
+        fields.field_size,
+        match,
+        lambda: counterpart(symmetry, image, list(widths), latent_fields),
+        lambda stages: plain(symmetry, image, stages, latent),
+    )
+    return channels, latent
+
+
+def matched_discriminator(
+    symmetry: Symmetry,
+    image: ImageShape,
+    widths: Sequence[int],
+    match: Match,
+    counterpart: Callable[..., nn.Module],
+    plain: Callable[..., nn.Module],
+) -> list[int]:
+    """A plain discriminator's channels per stage, matching the equivariant ``counterpart``."""
+    return matched_widths(
+        list(widths),
+        FeatureFields(symmetry).field_size,
+        match,
+        lambda: counterpart(symmetry, image, list(widths)),
+        lambda stages: plain(symmetry, image, stages),
+    )

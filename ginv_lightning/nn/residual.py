@@ -24,7 +24,7 @@ from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
 from ginv_lightning.nn.export import FieldwiseFourierActivation, export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import base_size, check_widths
-from ginv_lightning.nn.matching import Match, matched_widths
+from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
@@ -248,15 +248,10 @@ class ResidualCNNGenerator(Generator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            fields, latent_fields = list(widths), latent_dim
-            latent_dim = FeatureFields(symmetry).latent(latent_fields).size
-            widths = matched_widths(
-                fields,
-                FeatureFields(symmetry).field_size,
-                match,
-                lambda: ResidualEquivariantGenerator(symmetry, image, fields, latent_fields),
-                lambda channels: ResidualCNNGenerator(symmetry, image, channels, latent_dim),
-            )
+            widths, latent_dim = matched_generator(
+                symmetry, image, widths, latent_dim, match,
+                ResidualEquivariantGenerator, ResidualCNNGenerator,
+            )  # fmt: skip
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
         stack: list[nn.Module] = [layers.conv_transposed(dims, latent_dim, widths[0], start)]
@@ -309,14 +304,10 @@ class ResidualCNNDiscriminator(Discriminator):
         check_widths(widths)
         dims = symmetry.dimensionality
         if match is not None:
-            fields = list(widths)
-            widths = matched_widths(
-                fields,
-                FeatureFields(symmetry).field_size,
-                match,
-                lambda: ResidualInvariantDiscriminator(symmetry, image, fields),
-                lambda channels: ResidualCNNDiscriminator(symmetry, image, channels),
-            )
+            widths = matched_discriminator(
+                symmetry, image, widths, match,
+                ResidualInvariantDiscriminator, ResidualCNNDiscriminator,
+            )  # fmt: skip
         base_size(image.size, len(widths))
 
         def conv(channels_in: int, channels_out: int, kernel_size: int) -> nn.Module:
