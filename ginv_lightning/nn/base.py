@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 
 import torch
@@ -43,6 +44,18 @@ class Discriminator(nn.Module):
 # from YAML (the same pattern as Lightning's OptimizerCallable).
 GeneratorBuilder = Callable[[Symmetry, DataShape], Generator]
 DiscriminatorBuilder = Callable[[Symmetry, DataShape], Discriminator]
+
+
+class PlainGenerator(Generator):
+    """A plain-torch generator: ``net`` then tanh; already plain, so exporting copies it."""
+
+    net: nn.Module
+
+    def forward(self, z: Tensor) -> Tensor:
+        return torch.tanh(self.net(z))
+
+    def export(self) -> Generator:
+        return copy.deepcopy(self).eval()
 
 
 class ExportedGenerator(Generator):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from itertools import pairwise
 
-import torch
 from torch import Tensor, nn
 
 from ginv_lightning.nn import layers
-from ginv_lightning.nn.base import Discriminator, Generator
+from ginv_lightning.nn.base import Discriminator, PlainGenerator
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
 from ginv_lightning.nn.ladder import base_size, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
@@ -18,7 +16,7 @@ from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
-class CNNGenerator(Generator):
+class CNNGenerator(PlainGenerator):
     """The equivariant generator's layout with plain layers and no constraint.
 
     Args:
@@ -58,18 +56,8 @@ class CNNGenerator(Generator):
                 nn.Upsample(scale_factor=2, mode="nearest"),
                 layers.conv(dims, previous, width, 3, padding=1),
             ]
-        stack += [
-            layers.batch_norm(dims, widths[-1]),
-            nn.ReLU(),
-            layers.conv(dims, widths[-1], image.channels, 3, padding=1),
-        ]
+        stack += layers.plain_image_head(dims, widths[-1], image.channels)
         self.net = nn.Sequential(*stack)
-
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(z))
-
-    def export(self) -> Generator:
-        return copy.deepcopy(self).eval()
 
 
 class CNNDiscriminator(Discriminator):

@@ -122,3 +122,8 @@ def spectral_equivariant_conv(
     """``equivariant_conv`` whose expanded filter has (estimated) spectral norm 1."""
     conv = _pick(in_type.gspace.dimensionality, {2: SpectralR2Conv, 3: SpectralR3Conv})
     return conv(in_type, out_type, kernel_size=kernel_size, padding=padding, recompute=True)
+
+
+def plain_image_head(dims: int, width: int, channels: int) -> list[nn.Module]:
+    """A plain generator's last layers: batch norm, ReLU, 3x3 conv to the image channels."""
+    return [batch_norm(dims, width), nn.ReLU(), conv(dims, width, channels, 3, padding=1)]

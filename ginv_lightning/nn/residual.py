@@ -10,7 +10,6 @@ size themselves against the steerable networks with ``match`` (see ``nn.matching
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from itertools import pairwise
 
@@ -20,7 +19,7 @@ from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
 from ginv_lightning.nn import layers
-from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator, PlainGenerator
 from ginv_lightning.nn.export import FieldwiseFourierActivation, export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import base_size, check_widths
@@ -224,7 +223,7 @@ class ResidualInvariantDiscriminator(Discriminator):
         return self.head(invariant.flatten(2).mean(-1)).squeeze(-1)
 
 
-class ResidualCNNGenerator(Generator):
+class ResidualCNNGenerator(PlainGenerator):
     """``ResidualEquivariantGenerator``'s layout with plain layers and no constraint.
 
     Args:
@@ -269,18 +268,8 @@ class ResidualCNNGenerator(Generator):
             if width != previous:
                 skip.append(layers.conv(dims, previous, width, 1))
             stack.append(PlainResidual(main, nn.Sequential(*skip)))
-        stack += [
-            layers.batch_norm(dims, widths[-1]),
-            nn.ReLU(),
-            layers.conv(dims, widths[-1], image.channels, 3, padding=1),
-        ]
+        stack += layers.plain_image_head(dims, widths[-1], image.channels)
         self.net = nn.Sequential(*stack)
-
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(z))
-
-    def export(self) -> Generator:
-        return copy.deepcopy(self).eval()
 
 
 class ResidualCNNDiscriminator(Discriminator):
