@@ -30,16 +30,26 @@ ginv's own:
   params     parameter counts of the networks of one or more configs
   bench      cost of equivariant vs plain models, side by side
   study      the sample-complexity study: ginv study --config study_gmm_c4
+  compare    configs side by side on less data: ginv compare --config compare_efficiency
   data       is the data invariant? ginv data check --config rotdigits_c4 --groups C4 flip
 """
 
 
 def _own_commands() -> argparse.ArgumentParser:
-    from ginv_lightning.commands import bench, configs, data, groups, params, sample, study
+    from ginv_lightning.commands import (
+        bench,
+        compare,
+        configs,
+        data,
+        groups,
+        params,
+        sample,
+        study,
+    )
 
     parser = argparse.ArgumentParser(prog="ginv")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (configs, groups, sample, params, bench, study, data):
+    for module in (configs, groups, sample, params, bench, study, compare, data):
         module.add_parser(commands)
     return parser
 

@@ -13,6 +13,7 @@ from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.digit_classifier import load_digit_classifier, shipped_weights
 
 IMAGE_FEATURES = ("digits", "inception")  # the built-in feature networks see 2-D images
+NO_FEATURES = "none"  # no FID/KID; the SWD and the invariance diagnostics remain
 
 
 class DigitFeatures(nn.Module):
@@ -49,16 +50,19 @@ class UserFeatures(nn.Module):
 
 def build_features(
     name: str, sample: Tensor, inception_weights: str | None = None
-) -> tuple[nn.Module, str]:
+) -> tuple[nn.Module | None, str]:
     """The feature network for ``name`` and an identity for caching its outputs.
 
     Args:
-        name: ``digits``, ``inception`` or the class path of an ``nn.Module``
-            (built without arguments) returning (N, d) features.
+        name: ``digits``, ``inception``, the class path of an ``nn.Module``
+            (built without arguments) returning (N, d) features, or ``none``
+            (no network: ``None``).
         sample: a few real images (or voxel grids), to check that the network
             accepts the data and to size a user module's features.
         inception_weights: where the Inception weights file is (default: torch hub).
     """
+    if name == NO_FEATURES:
+        return None, NO_FEATURES
     if name in IMAGE_FEATURES and sample.dim() != 4:
         raise ConfigError(
             f"metrics.features: {name!r} works on 2-D images (N, C, H, W) but the data are "
@@ -71,7 +75,7 @@ def build_features(
             f"metrics.features: 'digits' (the shipped digit classifier) needs 1-channel 2-D "
             f"images but the data have {sample.shape[1]} channels; use metrics.features: "
             "inception (with metrics.inception_weights, or a download), the class path of a "
-            "feature module for such data, or set metrics.enabled: false"
+            "feature module for such data, or metrics.features: none (SWD only, no FID)"
         )
     if name == "digits":
         return DigitFeatures(), f"digits:{_file_digest(shipped_weights())}"
@@ -99,8 +103,8 @@ def _import_module_class(path: str) -> type[nn.Module]:
         cls = None
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         raise ConfigError(
-            f"metrics.features: {path!r} is not 'digits', 'inception' or the class path "
-            "of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"
+            f"metrics.features: {path!r} is not 'digits', 'inception', 'none' or the class "
+            "path of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"
         )
     return cls
 

@@ -43,7 +43,9 @@ class MetricsConfig:
 
     Args:
         features: ``digits`` (the shipped digit classifier), ``inception``
-            (standard FID InceptionV3) or the class path of an ``nn.Module``.
+            (standard FID InceptionV3), the class path of an ``nn.Module``, or
+            ``none``: no FID/KID (data no shipped network understands, offline),
+            while the SWD and the invariance diagnostics are still measured.
         num_samples: generated images per evaluation.
         reference: the real split compared against: ``val`` or ``test``.
         kid_subset_size: images per KID subset (at most the smaller set's size).
@@ -108,7 +110,9 @@ class CoarsePixels(nn.Module):
 class SampleQuality(nn.Module):
     """The metric states of one reference split (torchmetrics objects, synced across ranks)."""
 
-    def __init__(self, config: MetricsConfig, features: nn.Module, feature_id: str) -> None:
+    def __init__(
+        self, config: MetricsConfig, features: nn.Module | None, feature_id: str
+    ) -> None:
         super().__init__()
         if config.num_samples < 2:
             raise ConfigError(f"metrics.num_samples must be >= 2, got {config.num_samples}")
@@ -117,17 +121,20 @@ class SampleQuality(nn.Module):
         self.config = config
         self.features = features
         self.feature_id = feature_id
-        width = features.num_features
-        self.fid = FrechetInceptionDistance(
-            feature=_Features(width), reset_real_features=False, normalize=True
-        )
-        self.kid = KernelInceptionDistance(
-            feature=_Features(width),
-            reset_real_features=False,
-            subset_size=config.kid_subset_size,
-            subsets=config.kid_subsets,
-            normalize=True,
-        )
+        self.fid: FrechetInceptionDistance | None = None
+        self.kid: KernelInceptionDistance | None = None
+        if features is not None:
+            width = features.num_features
+            self.fid = FrechetInceptionDistance(
+                feature=_Features(width), reset_real_features=False, normalize=True
+            )
+            self.kid = KernelInceptionDistance(
+                feature=_Features(width),
+                reset_real_features=False,
+                subset_size=config.kid_subset_size,
+                subsets=config.kid_subsets,
+                normalize=True,
+            )
         self.orbit_fid: FrechetInceptionDistance | None = None  # sized at the first images
         self.invariance_change = SumMetric()
         self.score_magnitude = SumMetric()
@@ -140,6 +147,8 @@ class SampleQuality(nn.Module):
         self.swd_generated = CatMetric(nan_strategy="disable")
 
     def check_sizes(self, reference_size: int) -> None:
+        if self.kid is None:
+            return
         smallest = min(reference_size, self.config.num_samples)
         if self.config.kid_subset_size > smallest:
             raise ConfigError(
@@ -151,6 +160,18 @@ class SampleQuality(nn.Module):
     def add_reference(self, images: Tensor, shard: tuple[int, int], device: torch.device) -> None:
         """Add this process's shard of the real reference images, once per run."""
         self.check_sizes(len(images))
+        self.reference_size = len(images)
+        if self.features is not None:
+            self._add_reference_features(images, shard, device)
+        if self.config.swd and images.dim() == 4 and min(images.shape[-2:]) >= PATCH:
+            kept = min(len(images), self.config.num_samples)  # evenly spaced, all if they fit
+            keep = torch.arange(kept) * len(images) // kept
+            self.swd_reference = images[keep].detach().float().cpu()
+
+    def _add_reference_features(
+        self, images: Tensor, shard: tuple[int, int], device: torch.device
+    ) -> None:
+        assert self.features is not None and self.fid is not None and self.kid is not None
         cache = self.config.cache_dir
         cache_dir = None if cache == "" else Path(cache) if cache else default_cache_dir()
         feats = reference_features(
@@ -158,11 +179,6 @@ class SampleQuality(nn.Module):
         )
         self.fid.update(feats.to(device), real=True)
         self.kid.update(feats.to(device), real=True)
-        self.reference_size = len(images)
-        if self.config.swd and images.dim() == 4 and min(images.shape[-2:]) >= PATCH:
-            kept = min(len(images), self.config.num_samples)  # evenly spaced, all if they fit
-            keep = torch.arange(kept) * len(images) // kept
-            self.swd_reference = images[keep].detach().float().cpu()
 
     @torch.no_grad()
     def add_discriminator_invariance(
@@ -205,7 +221,8 @@ class SampleQuality(nn.Module):
                 images = sampler(batches[index].to(device))
                 moved = symmetry.act_each(symmetry.sample(len(images)), images)
             self.generated_here += len(images)
-            features.append(self.features(images).double())
+            if self.features is not None:
+                features.append(self.features(images).double())
             self._add_orbit(images, moved)
             if self.swd_reference is not None:
                 self.swd_generated.update(images.detach().float().flatten())
@@ -213,7 +230,8 @@ class SampleQuality(nn.Module):
                 probabilities = self.features.classify(images)
                 self.confidence.update(probabilities.amax(-1))
                 self.predictions.update(probabilities.argmax(-1).float())
-        if features:  # one update per process: KID gathers list states position by position
+        if self.fid is not None and self.kid is not None and features:
+            # one update per process: KID gathers list states position by position
             self.fid.update(torch.cat(features), real=False)
             self.kid.update(torch.cat(features), real=False)
 
@@ -231,7 +249,7 @@ class SampleQuality(nn.Module):
         results: dict[str, Any] = {}
         if self.orbit_fid is not None:
             results["fid_orbit"] = self.orbit_fid.compute()
-        if self.reference_size:
+        if self.reference_size and self.fid is not None and self.kid is not None:
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.config.seed)  # KID's random subsets
                 kid_mean, kid_std = self.kid.compute()
@@ -239,6 +257,9 @@ class SampleQuality(nn.Module):
                 fid=self.fid.compute(),
                 kid=kid_mean,
                 kid_std=kid_std,
+            )
+        if self.reference_size:
+            results.update(
                 samples_generated=float(self.config.num_samples),
                 samples_reference=float(self.reference_size),
             )

@@ -80,5 +80,5 @@ def test_digit_features_on_rgb_data(ginv, tmp_path):
                   "--metrics.features", "digits")  # fmt: skip
     assert_one_line(result, "metrics.features: 'digits'", "needs 1-channel 2-D images",
                     "3 channels", "metrics.features: inception",
-                    "metrics.enabled: false")  # fmt: skip
+                    "metrics.features: none")  # fmt: skip
     assert created(tmp_path) == ["data.npz"]

@@ -12,6 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from ginv_lightning.data import RotDigits
+from ginv_lightning.metrics.features import build_features
 from ginv_lightning.metrics.quality import CoarsePixels, MetricsConfig, SampleQuality
 from ginv_lightning.metrics.sliced_wasserstein import (
     _upsample,
@@ -154,12 +155,13 @@ class Replay(Generator):
         return self.bank[(z[:, 0].abs() * 1e6).long() % len(self.bank)]
 
 
-def quality(shard: tuple[int, int] = (0, 1), **settings) -> SampleQuality:
+def quality(shard: tuple[int, int] = (0, 1), features: str = "coarse", **settings) -> SampleQuality:
     config = MetricsConfig(
         num_samples=200, batch_size=50, kid_subset_size=50, kid_subsets=5, cache_dir="",
         swd_patches=16, swd_projections=32, **settings,
     )  # fmt: skip
-    metrics = SampleQuality(config, CoarsePixels(1, 2), "coarse")
+    network = CoarsePixels(1, 2) if features == "coarse" else None
+    metrics = SampleQuality(config, network, features)
     device = torch.device("cpu")
     metrics.add_reference(digits("val"), shard, device)
     metrics.add_generated(Replay(digits("test")), resolve_group("C4"), shard, device)
@@ -178,6 +180,16 @@ def test_sample_quality_reports_swd_beside_fid():
     assert results["swd"] == direct["swd"] > 0
     metrics.reset_generated()
     assert metrics.swd_generated.update_count == 0
+
+
+def test_without_a_feature_network_swd_and_invariance_remain_and_fid_is_not_made_up():
+    """``metrics.features: none``: the same SWD and orbit distance, no FID/KID keys at all."""
+    with_fid, without = quality().compute(), quality(features="none").compute()
+    assert not {"fid", "kid", "kid_std"} & set(without)
+    assert without["swd"] == with_fid["swd"] > 0
+    assert without["fid_orbit"] == with_fid["fid_orbit"]
+    assert without["samples_reference"] == with_fid["samples_reference"] == 270  # val digits
+    assert build_features("none", torch.zeros(2, 3, 32, 32)) == (None, "none")
 
 
 def test_shards_gather_into_the_single_process_images():

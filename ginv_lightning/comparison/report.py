@@ -1,0 +1,85 @@
+"""The comparison's tables in Markdown and its records as one CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from statistics import mean
+from typing import Any
+
+from ginv_lightning.comparison.spec import Comparison, Table
+
+CSV_COLUMNS = [
+    "table", "config", "fraction", "seed", "steps", "train_images", "g_params", "d_params",
+    "seconds", "swd", "fid", "kid", "fid_orbit", "d_invariance",
+]  # fmt: skip
+
+
+def records_csv(records: list[dict[str, Any]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in sorted(records, key=lambda r: (r["table"], r["config"], -r["fraction"], r["seed"])):
+        writer.writerow(record)
+    return buffer.getvalue()
+
+
+def comparison_markdown(comparison: Comparison, records: list[dict[str, Any]]) -> str:
+    """One table per comparison table: a row per config and fraction, seeds averaged."""
+    parts = []
+    for table in comparison.tables:
+        mine = [r for r in records if r["table"] == table.title]
+        if mine:
+            parts.append(table_markdown(table, comparison.seeds, mine))
+    return "\n\n".join(parts) + "\n"
+
+
+def table_markdown(table: Table, seeds: tuple[int, ...], records: list[dict[str, Any]]) -> str:
+    has_fid = any(r.get("fid") is not None for r in records)
+    batch = f", batch {table.batch_size}" if table.batch_size else ""
+    lines = [
+        f"**{table.title}**: {table.steps} optimiser steps{batch}, seeds "
+        f"{', '.join(map(str, seeds))}; SWD x 1e3 (lower is better), per seed in brackets; "
+        f"ratio = SWD / {table.baseline}'s at the same fraction",
+        "",
+        "| data | config | SWD | ratio |" + (" FID |" if has_fid else "")
+        + " fid_orbit | d_invariance | fit time | G / D params |",
+        "|---|---|---|---|" + ("---|" if has_fid else "") + "---|---|---|---|",
+    ]
+    for fraction in table.fractions:
+        at = [r for r in records if r["fraction"] == fraction]
+        baseline = _mean(at, table.baseline, "swd")
+        for config in table.configs:
+            rows = [r for r in at if r["config"] == config]
+            if not rows:
+                continue
+            swd = _mean(at, config, "swd")
+            ratio = f"{swd / baseline:.2f}" if swd is not None and baseline else "-"
+            seeds_text = ", ".join(_number(r["swd"]) for r in sorted(rows, key=lambda r: r["seed"]))
+            cells = [
+                f"{fraction:.0%} ({rows[0]['train_images']} images)",
+                config,
+                f"{_number(swd)} [{seeds_text}]",
+                ratio,
+            ]
+            if has_fid:
+                cells.append(_number(_mean(at, config, "fid")))
+            cells += [
+                _number(_mean(at, config, "fid_orbit"), 3),
+                _number(_mean(at, config, "d_invariance"), 3),
+                f"{_mean(at, config, 'seconds'):.0f} s",
+                f"{rows[0]['g_params']:,} / {rows[0]['d_params']:,}",
+            ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _mean(records: list[dict[str, Any]], config: str, key: str) -> float | None:
+    values = [r[key] for r in records if r["config"] == config and r.get(key) is not None]
+    return mean(values) if values else None
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}g}" if abs(value) < 1e-2 else f"{value:.{digits}f}"

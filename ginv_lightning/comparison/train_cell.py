@@ -1,0 +1,66 @@
+"""Train one cell of a comparison and measure it on the held-out split."""
+
+from __future__ import annotations
+
+import copy
+import time
+from typing import Any
+
+from lightning.pytorch import Trainer, seed_everything
+
+from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.comparison.spec import Cell, Table
+from ginv_lightning.experiment import build_experiment, read_config
+from ginv_lightning.nn.base import count_parameters
+from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+
+MEASURED = ("swd", "fid", "kid", "fid_orbit", "d_invariance")  # val/<name>, when logged
+
+
+def train_cell(cell: Cell, table: Table, metrics: dict[str, Any]) -> dict[str, Any]:
+    """Fit ``cell.config`` for the table's step budget, then measure it once.
+
+    The training subset depends on the data's own ``seed`` only, so every
+    config and every training seed of a fraction sees the same images; ``seed``
+    sets the networks' initialisation and the training randomness.
+    """
+    path, config = read_config(cell.config)
+    config = copy.deepcopy(config)
+    data_args = config["data"].setdefault("init_args", {})
+    data_args["fraction"] = cell.fraction
+    if table.batch_size is not None:
+        data_args["batch_size"] = table.batch_size
+    seed_everything(cell.seed, verbose=False)
+    experiment = build_experiment(config, source=str(path))
+    model, data = experiment.model, experiment.data
+    started = time.perf_counter()
+    quiet_trainer(table.steps, []).fit(model, datamodule=data)
+    seconds = time.perf_counter() - started
+    measured = _measure(model, data, metrics)
+    return {
+        "table": cell.table,
+        "config": cell.config,
+        "fraction": cell.fraction,
+        "seed": cell.seed,
+        "steps": table.steps,
+        "train_images": len(data.train_dataloader().dataset),
+        "g_params": count_parameters(model.generator),
+        "d_params": count_parameters(model.discriminator),
+        "seconds": seconds,
+        **{name: measured.get(f"val/{name}") for name in MEASURED},
+    }
+
+
+def _measure(model: Any, data: Any, metrics: dict[str, Any]) -> dict[str, float]:
+    """One validation pass with the metrics callback (reference split per ``metrics``)."""
+    trainer = Trainer(
+        accelerator="cpu",
+        devices=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        callbacks=[GenerativeMetrics(True, **metrics)],
+    )
+    (results,) = trainer.validate(model, datamodule=data, verbose=False)
+    return results
