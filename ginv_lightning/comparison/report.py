@@ -19,7 +19,8 @@ def records_csv(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    for record in sorted(records, key=lambda r: (r["table"], r["config"], -r["fraction"], r["seed"])):
+    order = sorted(records, key=lambda r: (r["table"], r["config"], -r["fraction"], r["seed"]))
+    for record in order:
         writer.writerow(record)
     return buffer.getvalue()
 
@@ -42,7 +43,8 @@ def table_markdown(table: Table, seeds: tuple[int, ...], records: list[dict[str,
         f"{', '.join(map(str, seeds))}; SWD x 1e3 (lower is better), per seed in brackets; "
         f"ratio = SWD / {table.baseline}'s at the same fraction",
         "",
-        "| data | config | SWD | ratio |" + (" FID |" if has_fid else "")
+        "| data | config | SWD | ratio |"
+        + (" FID |" if has_fid else "")
         + " fid_orbit | d_invariance | fit time | G / D params |",
         "|---|---|---|---|" + ("---|" if has_fid else "") + "---|---|---|---|",
     ]

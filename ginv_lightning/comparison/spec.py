@@ -78,7 +78,7 @@ class Comparison:
 
 
 def load_comparison(name_or_path: str | Path, out: str | None = None) -> Comparison:
-    """Read and check a comparison file (a shipped name such as ``compare_efficiency``, or a path)."""
+    """Read and check a comparison file (a shipped name, e.g. ``compare_efficiency``, or a path)."""
     path = find_config(name_or_path)
     document = yaml.safe_load(path.read_text()) or {}
     if not isinstance(document, dict) or not isinstance(document.get(KEY), dict):

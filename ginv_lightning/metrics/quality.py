@@ -110,9 +110,7 @@ class CoarsePixels(nn.Module):
 class SampleQuality(nn.Module):
     """The metric states of one reference split (torchmetrics objects, synced across ranks)."""
 
-    def __init__(
-        self, config: MetricsConfig, features: nn.Module | None, feature_id: str
-    ) -> None:
+    def __init__(self, config: MetricsConfig, features: nn.Module | None, feature_id: str) -> None:
         super().__init__()
         if config.num_samples < 2:
             raise ConfigError(f"metrics.num_samples must be >= 2, got {config.num_samples}")
