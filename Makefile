@@ -27,9 +27,10 @@ $(VENV)/.installed: pyproject.toml setup.py constraints.txt
 run: setup
 	$(BIN)/ginv fit --config $(CONFIG)
 
+# One pytest worker per core (pytest-xdist), one torch thread each (tests/conftest.py).
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadscope
 
 lint: setup
 	$(BIN)/ruff check .

@@ -29,10 +29,11 @@ def voxel_projections(voxels: Tensor) -> Tensor:
     return torch.cat([views[0], line, views[1], line, views[2]], dim=-1)
 
 
-def image_grid(images: Tensor) -> Tensor:
+def image_grid(images: Tensor, per_row: int | None = None) -> Tensor:
     """Images (N, C, H, W) or voxel grids (N, C, S, S, S) in [-1, 1] tiled into one grid in [0, 1].
 
-    Voxel grids appear as their :func:`voxel_projections`.
+    Voxel grids appear as their :func:`voxel_projections`. ``per_row`` images
+    make a row (default: a near-square grid).
     """
     images = images.detach().cpu().float()
     if images.dim() == 5:
@@ -43,7 +44,8 @@ def image_grid(images: Tensor) -> Tensor:
             f"got {tuple(images.shape)}"
         )
     height, width = images.shape[-2:]
-    per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
+    if per_row is None:
+        per_row = max(1, round(math.sqrt(len(images) * height / width)))  # a near-square grid
     return make_grid(images, nrow=per_row, normalize=True, value_range=(-1, 1))
 
 
@@ -71,12 +73,19 @@ def save_scatter(points: Tensor, path: Path, max_panels: int = 3) -> None:
     figure.savefig(path)
 
 
-def save_samples(samples: Tensor, path: str | Path) -> Path:
+def class_rows(classes: int, n: int) -> Tensor | None:
+    """Labels for a grid of one row per class, ``n // classes`` samples each (None: no classes)."""
+    if not classes:
+        return None
+    return torch.arange(classes).repeat_interleave(max(1, n // classes))
+
+
+def save_samples(samples: Tensor, path: str | Path, per_row: int | None = None) -> Path:
     """Write samples as one PNG: images in [-1, 1] as a grid, points (N, d) as scatter plots."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if samples.dim() == 2:
         save_scatter(samples, path)
     else:
-        save_image(image_grid(samples), path)
+        save_image(image_grid(samples, per_row), path)
     return path

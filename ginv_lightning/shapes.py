@@ -10,13 +10,19 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ImageShape:
-    """Channels and edge length of square images, or of cubic voxel grids when ``dims`` is 3."""
+    """Channels and edge length of square images, or of cubic voxel grids when ``dims`` is 3.
+
+    ``classes`` > 0: every image comes with a class label in ``[0, classes)``, and
+    the networks built for this shape take it (class-conditional GANs).
+    """
 
     channels: int
     size: int
     dims: int = 2
+    classes: int = 0
 
     def __post_init__(self) -> None:
+        _check_classes(self.classes)
         if self.channels < 1:
             raise ValueError(f"channels must be >= 1, got {self.channels}")
         if self.size < 2:
@@ -31,16 +37,22 @@ class ImageShape:
 
     def describe(self) -> str:
         grid = "x".join([str(self.size)] * self.dims)
-        return f"{self.channels}-channel {grid} {'images' if self.dims == 2 else 'grids'}"
+        kind = "images" if self.dims == 2 else "grids"
+        return f"{self.channels}-channel {grid} {kind}{_in_classes(self.classes)}"
 
 
 @dataclass(frozen=True)
 class VectorShape:
-    """Points of R^dim, moved by the group's base-space representation (see ``Symmetry.act``)."""
+    """Points of R^dim, moved by the group's base-space representation (see ``Symmetry.act``).
+
+    ``classes`` > 0: every point comes with a class label, as for :class:`ImageShape`.
+    """
 
     dim: int
+    classes: int = 0
 
     def __post_init__(self) -> None:
+        _check_classes(self.classes)
         if self.dim < 1:
             raise ValueError(f"vector dimension must be >= 1, got {self.dim}")
 
@@ -50,7 +62,16 @@ class VectorShape:
         return self.dim
 
     def describe(self) -> str:
-        return f"points of R^{self.dim}"
+        return f"points of R^{self.dim}{_in_classes(self.classes)}"
+
+
+def _check_classes(classes: int) -> None:
+    if classes < 0 or classes == 1:
+        raise ValueError(f"classes must be 0 (no labels) or >= 2, got {classes}")
+
+
+def _in_classes(classes: int) -> str:
+    return f" in {classes} classes" if classes else ""
 
 
 # What a data module exposes as ``data_shape``, what ``ginv fit`` links into

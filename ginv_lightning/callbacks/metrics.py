@@ -27,11 +27,14 @@ class GenerativeMetrics(Callback):
     ``digits`` features also
     ``val/digit_confidence`` (mean top class probability) and
     ``val/digit_class_entropy`` (entropy of the predicted class histogram; ln 10
-    = 2.30 when all digits are equally frequent); with ``swd`` (default) and 2-D
-    images, ``val/swd``, the multi-scale sliced Wasserstein distance (x 1e3) on
-    Laplacian-pyramid patches, which needs no pretrained network, and per level
-    ``val/swd_<side>`` (``val/swd_24``, ``val/swd_12``); ``val/eval_seconds``, the wall
-    time this evaluation took (mean over processes). Reference features are computed
+    = 2.30 when all digits are equally frequent); for a class-conditional GAN
+    ``val/fid_intra`` (FID per class, averaged) and, with ``digits`` features,
+    ``val/label_accuracy`` (share of generated digits classified as asked); with
+    ``swd`` (default) and 2-D images, ``val/swd``, the multi-scale sliced
+    Wasserstein distance (x 1e3) on Laplacian-pyramid patches, which needs no
+    pretrained network, and per level ``val/swd_<side>`` (``val/swd_24``,
+    ``val/swd_12``); ``val/eval_seconds``, the wall time this evaluation took
+    (mean over processes). Reference features are computed
     once per run (and cached on disk by content); generated samples come from the
     EMA generator with a fixed seeded noise bank, so a seed reproduces the numbers.
 
@@ -67,9 +70,12 @@ class GenerativeMetrics(Callback):
         if self.quality is None:
             return
         started = time.perf_counter()
-        real = batch[0] if isinstance(batch, list | tuple) else batch
+        parts = list(batch) if isinstance(batch, list | tuple) else [batch]
+        labels = parts[1] if getattr(pl_module, "classes", 0) and len(parts) > 1 else None
         self.quality.to(pl_module.device)
-        self.quality.add_discriminator_invariance(pl_module.discriminator, pl_module.symmetry, real)
+        self.quality.add_discriminator_invariance(
+            pl_module.discriminator, pl_module.symmetry, parts[0], labels
+        )
         self._seconds += time.perf_counter() - started
 
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
@@ -81,18 +87,42 @@ class GenerativeMetrics(Callback):
         quality = self.quality.to(pl_module.device)
         shard = (trainer.global_rank, trainer.world_size)
         if not self._reference_added:
+            classes = getattr(pl_module, "classes", 0)
             quality.add_reference(
-                _reference_images(trainer, self.config.reference), shard, pl_module.device
+                _reference_images(trainer, self.config.reference),
+                shard,
+                pl_module.device,
+                _reference_labels(trainer, self.config.reference) if classes else None,
+                classes,
             )
             self._reference_added = True
         with evaluating(pl_module.sampler) as sampler:
-            quality.add_generated(sampler, pl_module.symmetry, shard, pl_module.device)
+            quality.add_generated(
+                sampler,
+                pl_module.symmetry,
+                shard,
+                pl_module.device,
+                _label_bank(pl_module, quality),
+            )
         results = quality.compute()  # on every rank: torchmetrics gathers the states
         quality.reset_generated()
         results["eval_seconds"] = self._seconds + time.perf_counter() - started
         self._seconds = 0.0
         for name, value in results.items():  # equal on every rank; the mean keeps it so
             pl_module.log(f"val/{name}", _scalar(value), sync_dist=True)
+
+
+def _label_bank(pl_module: LightningModule, quality: SampleQuality) -> Tensor | None:
+    """The classes a conditional GAN is asked for, seeded like the noise bank (else None)."""
+    if not getattr(pl_module, "classes", 0):
+        return None
+    generator = torch.Generator().manual_seed(quality.config.seed + 1_000_003)
+    return pl_module.sample_labels(quality.config.num_samples, generator)
+
+
+def _reference_labels(trainer: Trainer, part: str) -> Tensor | None:
+    datamodule = trainer.datamodule
+    return datamodule.class_labels(part) if hasattr(datamodule, "class_labels") else None
 
 
 def _reference_images(trainer: Trainer, part: str) -> Tensor:

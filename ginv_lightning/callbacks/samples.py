@@ -10,7 +10,7 @@ from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.utilities import rank_zero_only
 from torch import Tensor
 
-from ginv_lightning.sample_pictures import save_samples
+from ginv_lightning.sample_pictures import class_rows, save_samples
 
 
 class SampleGrid(Callback):
@@ -20,7 +20,8 @@ class SampleGrid(Callback):
     (see :mod:`ginv_lightning.sample_pictures`).
 
     The noise is drawn once from ``seed``, so successive grids show the same
-    latent points as training goes on. PNGs go to ``<log dir>/samples/``; a
+    latent points as training goes on. A class-conditional GAN's grid has one
+    row per class. PNGs go to ``<log dir>/samples/``; a
     ``WandbLogger`` also receives them as ``samples`` images. Only rank 0 writes.
 
     Args:
@@ -62,13 +63,18 @@ class SampleGrid(Callback):
 
         self._last_step = trainer.global_step
         sampler = pl_module.sampler
+        labels = class_rows(getattr(pl_module, "classes", 0), self.n)
         if self._noise is None:
             generator = torch.Generator().manual_seed(self.seed)
-            self._noise = sampler.sample_latent(self.n, generator=generator)
+            count = self.n if labels is None else len(labels)
+            self._noise = sampler.sample_latent(count, generator=generator)
+        given = () if labels is None else (labels.to(pl_module.device),)
         with evaluating(sampler):
-            images = sampler(self._noise.to(pl_module.device))
+            images = sampler(self._noise.to(pl_module.device), *given)
         assert self._directory is not None
-        path = save_samples(images, self._directory / f"step_{self._last_step:07d}.png")
+        per_row = None if labels is None else len(labels) // pl_module.classes
+        name = f"step_{self._last_step:07d}.png"
+        path = save_samples(images, self._directory / name, per_row)
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)

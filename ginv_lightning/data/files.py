@@ -29,12 +29,61 @@ class ImageFiles(ImageDataModule):
     ``channels`` are refused rather than converted: grey files for an RGB model
     would train it on fake colour, colour files for a grey one would lose the
     colour unnoticed (colour-mode files whose pixels are all grey read as grey).
-    See :class:`ImageDataModule` for the other arguments.
+
+    With ``labels: true`` a folder holds one sub-folder per class (their names,
+    sorted, are classes 0, 1, ...), and an ``.npz`` file an integer array
+    ``labels`` beside ``images``. See :class:`ImageDataModule` for the other arguments.
     """
 
     def __init__(self, path: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.path = Path(path)
+
+    @property
+    def num_classes(self) -> int:  # type: ignore[override]
+        """Class sub-folders holding images, or the classes of the npz ``labels`` array."""
+        if self.path.is_dir():
+            return len(self.class_names())
+        if self.path.suffix == ".npz" and self.path.is_file():
+            labels = self._npz_labels()
+            return int(labels.max()) + 1 if len(labels) else 0
+        return 0
+
+    def class_names(self) -> list[str]:
+        """The class sub-folders of a folder, sorted: their positions are the labels."""
+        return sorted(
+            folder.name
+            for folder in self.path.iterdir()
+            if folder.is_dir() and any(_image_files(folder))
+        )
+
+    def load_labels(self) -> Tensor:
+        if self.path.is_dir():
+            names = {name: index for index, name in enumerate(self.class_names())}
+            files = _image_files(self.path)
+            loose = [f for f in files if f.parent == self.path]
+            if loose:
+                raise DataError(
+                    f"data.labels: {str(loose[0])!r} lies in no class sub-folder; with "
+                    f"labels: true every image of {str(self.path)!r} must be in one"
+                )
+            return torch.tensor([names[f.relative_to(self.path).parts[0]] for f in files])
+        return torch.from_numpy(self._npz_labels())
+
+    def _npz_labels(self) -> np.ndarray:
+        try:
+            with np.load(self.path) as archive:
+                if "labels" not in archive:
+                    return np.zeros(0, dtype=np.int64)
+                labels = np.asarray(archive["labels"])
+        except (OSError, ValueError) as exc:
+            raise DataError(f"cannot read {str(self.path)!r} as .npz: {exc}") from None
+        if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer) or labels.min() < 0:
+            raise DataError(
+                f"{str(self.path)!r}: labels must be a 1-D array of class indices >= 0, "
+                f"got dtype {labels.dtype}, shape {labels.shape}"
+            )
+        return labels.astype(np.int64)
 
     def load_images(self) -> Tensor:
         if not self.path.exists():
@@ -56,7 +105,7 @@ class ImageFiles(ImageDataModule):
     def _read_folder(self) -> Tensor:
         from PIL import Image, UnidentifiedImageError
 
-        files = sorted(p for p in self.path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        files = _image_files(self.path)
         if not files:
             raise DataError(
                 f"no image files ({', '.join(IMAGE_SUFFIXES)}) found under {str(self.path)!r}"
@@ -97,7 +146,7 @@ class ImageFiles(ImageDataModule):
     def _read_npz(self) -> Tensor:
         try:
             with np.load(self.path) as archive:
-                keys = list(archive.keys())
+                keys = [k for k in archive if k != "labels"]
                 key = "images" if "images" in keys else keys[0] if len(keys) == 1 else None
                 if key is None:
                     raise DataError(
@@ -128,3 +177,8 @@ class ImageFiles(ImageDataModule):
                 f"data.path {str(self.path)!r} holds images of shape {array.shape}", tensor.shape[1]
             )
         return tensor.contiguous()
+
+
+def _image_files(folder: Path) -> list[Path]:
+    """Every image file under ``folder``, recursively, in a fixed order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)

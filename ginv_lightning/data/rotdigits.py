@@ -38,9 +38,15 @@ class RotDigits(ImageDataModule):
     Each digit (8x8 pixels, 16 grey levels) is upsampled, centred and rotated by
     an angle drawn uniformly from [0, 360) degrees with ``seed``. The default
     split keeps 70% for training (1,257 images), 15% for validation, 15% for test.
-    See :class:`ImageDataModule` for the arguments.
+    With ``labels: true`` each image comes with its digit, 0 to 9 (a rotated digit
+    keeps its class). See :class:`ImageDataModule` for the arguments.
     """
+
+    num_classes = 10
 
     def load_images(self) -> Tensor:
         images, _, _ = rotated_digits(self.image_size, self.seed, self.channels)
         return images
+
+    def load_labels(self) -> Tensor:
+        return load_digit_images()[1]

@@ -21,8 +21,8 @@ SOURCE = (
 )
 
 
-def read_amat(path: Path) -> Tensor:
-    """Rows of 784 pixel values in [0, 1] followed by a label -> (N, 1, 28, 28) images."""
+def read_amat(path: Path) -> tuple[Tensor, Tensor]:
+    """Rows of 784 pixel values in [0, 1] followed by a label -> (N, 1, 28, 28) images, labels."""
     try:
         rows = np.loadtxt(path, dtype=np.float32, ndmin=2)
     except ValueError as exc:
@@ -34,7 +34,8 @@ def read_amat(path: Path) -> Tensor:
         )
     pixels = rows[:, :784]
     require_finite(pixels, repr(str(path)))
-    return torch.from_numpy(pixels).reshape(-1, 1, 28, 28)
+    labels = torch.from_numpy(rows[:, 784]).round().long()
+    return torch.from_numpy(pixels).reshape(-1, 1, 28, 28), labels
 
 
 class RotMNIST(ImageDataModule):
@@ -44,8 +45,11 @@ class RotMNIST(ImageDataModule):
     ``mnist_all_rotation_normalized_float_test.amat`` from ``data_dir`` (unzip
     ``mnist_rotation_new.zip`` there; nothing is downloaded). Validation is a
     seeded ``val_fraction`` of the train_valid file; the test split is the
-    official test file. See :class:`ImageDataModule` for the other arguments.
+    official test file. With ``labels: true`` each image comes with its digit
+    (the files' last column). See :class:`ImageDataModule` for the other arguments.
     """
+
+    num_classes = 10
 
     def __init__(self, data_dir: str, **kwargs) -> None:
         kwargs.setdefault("val_fraction", 2000 / 12000)
@@ -54,6 +58,7 @@ class RotMNIST(ImageDataModule):
         if self.channels != 1:
             raise ConfigError("RotMNIST images are grey: data.channels must be 1")
         self.data_dir = Path(data_dir)
+        self._file_labels: dict[Path, Tensor] = {}  # each file's labels, kept as it is read
 
     def _files(self) -> tuple[Path, Path]:
         if not self.data_dir.is_dir():
@@ -75,12 +80,24 @@ class RotMNIST(ImageDataModule):
             images = F.interpolate(images, size=(self.image_size,) * 2, mode="bilinear")
         return to_signed(images)
 
+    def _read(self, path: Path) -> Tensor:
+        images, self._file_labels[path] = read_amat(path)
+        return self._prepare(images)
+
     def load_images(self) -> Tensor:
         train_file, _ = self._files()
-        return self._prepare(read_amat(train_file))
+        return self._read(train_file)
+
+    def load_labels(self) -> Tensor:
+        return self._file_labels[self._files()[0]]
 
     def split(self, images: Tensor) -> dict[str, Tensor]:
         parts = super().split(images)
         _, test_file = self._files()
-        parts["test"] = self._prepare(read_amat(test_file))
+        parts["test"] = self._read(test_file)
+        return parts
+
+    def split_labels(self, labels: Tensor) -> dict[str, Tensor]:
+        parts = super().split(labels)
+        parts["test"] = self._file_labels[self._files()[1]]
         return parts

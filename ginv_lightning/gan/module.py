@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import partial
 from typing import Any
 
 import torch
@@ -22,6 +23,7 @@ from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
+from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry import GroupError, group_record, resolve_group
 
@@ -47,6 +49,11 @@ class GAN(LightningModule):
     discriminator's scores or a weight become NaN or infinite, or a weight grows
     beyond ``WEIGHT_LIMIT``; a checkpoint of such weights is refused, so the last
     checkpoint kept is a healthy one.
+
+    With labelled data (``data_shape.classes`` > 0) the GAN is class-conditional:
+    both networks take labels, real images come with theirs, and generated ones
+    are asked for labels drawn from the training labels' frequencies (kept in the
+    ``label_frequencies`` buffer, so a checkpoint samples the same way).
 
     Args:
         generator: builder of the generator, e.g. ``EquivariantGenerator``.
@@ -114,8 +121,12 @@ class GAN(LightningModule):
                 f"{data_shape.space_dims}-D data (`ginv groups list` shows what each group acts on)"
             )
         self.shape: DataShape = data_shape
+        self.classes = data_shape.classes
         self.generator = _build("generator", generator, self.symmetry, self.shape)
         self.discriminator = _build("discriminator", discriminator, self.symmetry, self.shape)
+        _check_conditional(self.generator, self.discriminator, self.classes)
+        if self.classes:  # uniform until the training labels are seen (setup)
+            self.register_buffer("label_frequencies", torch.ones(self.classes) / self.classes)
         self.train()  # escnn drops the placeholder filters it registers at construction
         try:
             self.ema = generator_ema(self.generator, ema_decay)
@@ -133,6 +144,7 @@ class GAN(LightningModule):
         self._scheduler_d = scheduler_d
 
     def setup(self, stage: str) -> None:
+        self._count_training_labels()
         strategy = self.trainer.strategy
         if isinstance(strategy, DDPStrategy) and not strategy._ddp_kwargs.get(
             "find_unused_parameters"
@@ -142,6 +154,21 @@ class GAN(LightningModule):
                 "find_unused_parameters=True: use trainer.strategy 'ddp' with `ginv fit` "
                 "(it sets this) or 'ddp_find_unused_parameters_true'"
             )
+
+    def _count_training_labels(self) -> None:
+        datamodule = getattr(self.trainer, "datamodule", None)
+        if not self.classes or not hasattr(datamodule, "class_labels"):
+            return
+        counts = torch.bincount(datamodule.class_labels("train"), minlength=self.classes)
+        self.label_frequencies.copy_(counts.double() / counts.sum())
+
+    def sample_labels(self, n: int, generator: torch.Generator | None = None) -> Tensor | None:
+        """Labels for ``n`` generated samples, drawn from the training labels' frequencies."""
+        if not self.classes:
+            return None
+        frequencies = self.label_frequencies.detach().cpu()
+        drawn = torch.multinomial(frequencies, n, replacement=True, generator=generator)
+        return drawn.to(self.label_frequencies.device)
 
     @property
     def sampler(self) -> Generator:
@@ -159,32 +186,45 @@ class GAN(LightningModule):
         return [opt_g, opt_d], schedulers
 
     def training_step(self, batch: Any, batch_idx: int) -> None:
-        real = batch[0] if isinstance(batch, (list, tuple)) else batch
+        real, real_labels = self._unpacked(batch)
         generator_turn = (batch_idx + 1) % self.n_critic == 0
         z = self.generator.sample_latent(real.shape[0], device=self.device)
+        fake_labels = self.sample_labels(real.shape[0])
         with torch.set_grad_enabled(generator_turn):
-            fake = self.generator(z)
-        self._discriminator_step(real, fake.detach())
+            fake = self.generator(z, *_given(fake_labels))
+        labels = _Labels(real_labels, fake_labels)
+        self._discriminator_step(real, fake.detach(), labels)
         if generator_turn:
-            self._generator_step(real, fake)
+            self._generator_step(real, fake, labels)
         self._check_weights()
 
-    def _discriminator_step(self, real: Tensor, fake: Tensor) -> None:
+    def _unpacked(self, batch: Any) -> tuple[Tensor, Tensor | None]:
+        """A batch's images and, for a conditional GAN, their labels."""
+        parts = list(batch) if isinstance(batch, (list, tuple)) else [batch]
+        if not self.classes:
+            return parts[0], None
+        if len(parts) < 2:
+            raise ConfigError(
+                f"the model is class-conditional ({self.classes} classes) but the data "
+                "deliver no labels; set data.init_args.labels: true"
+            )
+        return parts[0], parts[1]
+
+    def _discriminator_step(self, real: Tensor, fake: Tensor, labels: _Labels) -> None:
         _, opt_d = self.optimizers()
         real, fake = self._augmented(real, fake)
         reuse = self.penalty is not None and self.penalty.uses_real_scores
         if reuse:  # an R1-style penalty differentiates these very scores
             real = real.detach().requires_grad_(True)
         with filters_expanded_once(self.discriminator):
-            scores = self.discriminator(torch.cat([real, fake]))
+            scores = self.discriminator(torch.cat([real, fake]), *labels.both())
             real_scores, fake_scores = scores[: len(real)], scores[len(real) :]
             loss = self.loss.discriminator(real_scores, fake_scores)
             self._check_finite({"discriminator loss": loss, "discriminator scores": scores})
             logs = {"train/d_loss": loss.detach()}
             if self.penalty is not None:
-                penalty = self.penalty(
-                    self.discriminator, real, fake, real_scores if reuse else None
-                )
+                critic = self._critic(labels.real)
+                penalty = self.penalty(critic, real, fake, real_scores if reuse else None)
                 self._check_finite({"discriminator penalty": penalty})
                 logs["train/d_penalty"] = penalty.detach()
                 loss = loss + penalty
@@ -194,13 +234,23 @@ class GAN(LightningModule):
         opt_d.step()
         self.log_dict(logs, prog_bar=True)
 
-    def _generator_step(self, real: Tensor, fake: Tensor) -> None:
+    def _critic(self, labels: Tensor | None) -> Any:
+        """The discriminator as a function of images alone (labels bound when conditional)."""
+        if labels is None:
+            return self.discriminator
+        return partial(self.discriminator, labels=labels)
+
+    def _generator_step(self, real: Tensor, fake: Tensor, labels: _Labels) -> None:
         opt_g, _ = self.optimizers()
         self.toggle_optimizer(opt_g)
         real, fake = self._augmented(real, fake)
         with filters_expanded_once(self.discriminator):
-            fake_scores = self.discriminator(fake)
-            real_scores = self.discriminator(real) if self.loss.generator_needs_real else None
+            fake_scores = self.discriminator(fake, *_given(labels.fake))
+            real_scores = (
+                self.discriminator(real, *_given(labels.real))
+                if self.loss.generator_needs_real
+                else None
+            )
         loss = self.loss.generator(real_scores, fake_scores)
         self._check_finite({"generator loss": loss, "discriminator scores": fake_scores})
         opt_g.zero_grad(set_to_none=True)
@@ -220,8 +270,8 @@ class GAN(LightningModule):
 
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         """Scores of real validation images; the generative metrics are a callback's job."""
-        real = batch[0] if isinstance(batch, (list, tuple)) else batch
-        self.log("val/d_real", self.discriminator(real).mean(), sync_dist=True)
+        real, labels = self._unpacked(batch)
+        self.log("val/d_real", self.discriminator(real, *_given(labels)).mean(), sync_dist=True)
 
     def on_validation_model_train(self) -> None:
         """Back to training through ``train()``, which escnn needs to drop its cached filters.
@@ -297,11 +347,19 @@ class GAN(LightningModule):
         step = f" (global step {self._saved_step})" if self._saved_step is not None else ""
         return f"the last healthy checkpoint, {path}, is kept{step}"
 
-    def sample(self, n: int, generator: torch.Generator | None = None) -> Tensor:
-        """``n`` images from the EMA generator, in [-1, 1] (or ``n`` points, for vector data)."""
+    def sample(
+        self, n: int, generator: torch.Generator | None = None, labels: Tensor | None = None
+    ) -> Tensor:
+        """``n`` images from the EMA generator, in [-1, 1] (or ``n`` points, for vector data).
+
+        A conditional GAN makes the classes ``labels`` asks for (default: drawn
+        from the training labels' frequencies, after the noise).
+        """
         with evaluating(self.sampler) as ema:
             z = ema.sample_latent(n, generator=generator).to(self.device)
-            return ema(z)
+            if self.classes and labels is None:
+                labels = self.sample_labels(n, generator)
+            return ema(z, *_given(None if labels is None else labels.to(self.device)))
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         drop_cached_filters(checkpoint["state_dict"], self)
@@ -333,6 +391,49 @@ class GAN(LightningModule):
                 f"training stopped and {self._kept_checkpoint()}"
             )
         self._saved_step = checkpoint.get("global_step", self.global_step)
+
+
+class _Labels:
+    """The labels of one training batch: the real images' and those asked of the generator."""
+
+    def __init__(self, real: Tensor | None, fake: Tensor | None) -> None:
+        self.real = real
+        self.fake = fake
+
+    def both(self) -> tuple[Tensor, ...]:
+        """Call arguments for a discriminator pass over real then generated images."""
+        if self.real is None or self.fake is None:
+            return ()
+        return (torch.cat([self.real, self.fake]),)
+
+
+def _given(labels: Tensor | None) -> tuple[Tensor, ...]:
+    """Labels as call arguments: none at all for an unconditional GAN."""
+    return () if labels is None else (labels,)
+
+
+def _check_conditional(generator: Any, discriminator: Any, classes: int) -> None:
+    """Both networks must be built for the data's classes (a custom builder may ignore them)."""
+    for role, network in (("generator", generator), ("discriminator", discriminator)):
+        built_for = _classes_of(network)
+        if built_for != classes:
+            wanted = f"{classes} classes" if classes else "unlabelled data"
+            got = f"{built_for} classes" if built_for else "no labels"
+            raise ConfigError(
+                f"model.{role}: {type(network).__name__} takes {got} but the data are "
+                f"{wanted}; use a network that reads the classes from its shape argument"
+            )
+
+
+def _classes_of(network: torch.nn.Module) -> int:
+    """The classes a network was built for: its own ``classes``, else its label layers'."""
+    classes = getattr(network, "classes", None)
+    if isinstance(classes, int) and classes:
+        return classes
+    for module in network.modules():  # once, at construction: escnn's hashing is no cost here
+        if isinstance(module, ProjectionHead | LabelChannels):
+            return module.classes
+    return 0
 
 
 def _is_float(tensor: Tensor) -> bool:

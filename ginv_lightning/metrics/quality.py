@@ -29,6 +29,7 @@ from torchmetrics.image.kid import KernelInceptionDistance
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.features import DigitFeatures
+from ginv_lightning.metrics.per_class import PerClassQuality
 from ginv_lightning.metrics.reference import default_cache_dir, reference_features
 from ginv_lightning.metrics.sliced_wasserstein import PATCH, sliced_wasserstein_pyramid
 from ginv_lightning.symmetry.base import Symmetry
@@ -143,6 +144,7 @@ class SampleQuality(nn.Module):
         # ones, flattened so that a rank without images gathers as an empty tensor
         self.swd_reference: Tensor | None = None
         self.swd_generated = CatMetric(nan_strategy="disable")
+        self.per_class: PerClassQuality | None = None  # class-conditional GANs (add_reference)
 
     def check_sizes(self, reference_size: int) -> None:
         if self.kid is None:
@@ -155,12 +157,27 @@ class SampleQuality(nn.Module):
                 f"generated {self.config.num_samples}); lower it or generate more"
             )
 
-    def add_reference(self, images: Tensor, shard: tuple[int, int], device: torch.device) -> None:
-        """Add this process's shard of the real reference images, once per run."""
+    def add_reference(
+        self,
+        images: Tensor,
+        shard: tuple[int, int],
+        device: torch.device,
+        labels: Tensor | None = None,
+        classes: int = 0,
+    ) -> None:
+        """Add this process's shard of the real reference images, once per run.
+
+        With ``labels`` (of a class-conditional GAN's ``classes``) the per-class
+        metrics are measured too (:mod:`~ginv_lightning.metrics.per_class`).
+        """
         self.check_sizes(len(images))
         self.reference_size = len(images)
         if self.features is not None:
-            self._add_reference_features(images, shard, device)
+            feats = self._add_reference_features(images, shard, device)
+            if labels is not None and classes:
+                self.per_class = PerClassQuality(classes, self.features.num_features).to(device)
+                mine = torch.tensor_split(labels, shard[1])[shard[0]]
+                self.per_class.add_reference(feats.to(device), mine)
         if self.config.swd and images.dim() == 4 and min(images.shape[-2:]) >= PATCH:
             kept = min(len(images), self.config.num_samples)  # evenly spaced, all if they fit
             keep = torch.arange(kept) * len(images) // kept
@@ -168,7 +185,7 @@ class SampleQuality(nn.Module):
 
     def _add_reference_features(
         self, images: Tensor, shard: tuple[int, int], device: torch.device
-    ) -> None:
+    ) -> Tensor:
         assert self.features is not None and self.fid is not None and self.kid is not None
         cache = self.config.cache_dir
         cache_dir = None if cache == "" else Path(cache) if cache else default_cache_dir()
@@ -177,57 +194,80 @@ class SampleQuality(nn.Module):
         )
         self.fid.update(feats.to(device), real=True)
         self.kid.update(feats.to(device), real=True)
+        return feats
 
     @torch.no_grad()
     def add_discriminator_invariance(
-        self, discriminator: nn.Module, symmetry: Symmetry, real: Tensor
+        self,
+        discriminator: nn.Module,
+        symmetry: Symmetry,
+        real: Tensor,
+        labels: Tensor | None = None,
     ) -> None:
         """Accumulate D's largest score change over the group and the scores' magnitude.
 
         Their ratio (summed over all images, so independent of batching and ranks)
         is the logged relative invariance error.
         """
-        scores = discriminator(real)
+        given = () if labels is None else (labels,)  # a conditional D keeps each image's label
+        scores = discriminator(real, *given)
         generator = torch.Generator().manual_seed(self.config.seed)
         elements = symmetry.orbit_elements(self.config.orbit_samples, generator)
         change = torch.stack(
-            [(discriminator(symmetry.act(g, real)) - scores).abs() for g in elements]
+            [(discriminator(symmetry.act(g, real), *given) - scores).abs() for g in elements]
         )
         self.invariance_change.update(change.amax(0).sum())
         self.score_magnitude.update(scores.abs().sum())
 
     @torch.no_grad()
     def add_generated(
-        self, sampler: nn.Module, symmetry: Symmetry, shard: tuple[int, int], device: torch.device
+        self,
+        sampler: nn.Module,
+        symmetry: Symmetry,
+        shard: tuple[int, int],
+        device: torch.device,
+        label_bank: Tensor | None = None,
     ) -> None:
         """Generate this process's share of the seeded noise bank and add its features.
 
         The bank is cut into batches seeded by their index, and each process takes a
         contiguous block of batches: any number of processes generates exactly the
         images (and random group elements) that one process would, in the same order.
+        A conditional generator is asked for the classes of ``label_bank``, one per
+        noise sample.
         """
         bank = sampler.sample_latent(
             self.config.num_samples, generator=torch.Generator().manual_seed(self.config.seed)
         )
         batches = list(torch.split(bank, self.config.batch_size))
+        label_batches = (
+            [None] * len(batches)
+            if label_bank is None
+            else list(torch.split(label_bank, self.config.batch_size))
+        )
         mine = torch.tensor_split(torch.arange(len(batches)), shard[1])[shard[0]]
         self.generated_here = 0
         features = []
         for index in mine.tolist():
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(self.config.seed + 1 + index)
-                images = sampler(batches[index].to(device))
+                labels = label_batches[index]
+                given = () if labels is None else (labels.to(device),)
+                images = sampler(batches[index].to(device), *given)
                 moved = symmetry.act_each(symmetry.sample(len(images)), images)
             self.generated_here += len(images)
-            if self.features is not None:
-                features.append(self.features(images).double())
-            self._add_orbit(images, moved)
-            if self.swd_reference is not None:
-                self.swd_generated.update(images.detach().float().flatten())
+            probabilities = None
             if isinstance(self.features, DigitFeatures):
                 probabilities = self.features.classify(images)
                 self.confidence.update(probabilities.amax(-1))
                 self.predictions.update(probabilities.argmax(-1).float())
+            if self.features is not None:
+                features.append(self.features(images).double())
+                if self.per_class is not None and labels is not None:
+                    self.per_class.add_generated(features[-1], labels, probabilities)
+            self._add_orbit(images, moved)
+            if self.swd_reference is not None:
+                self.swd_generated.update(images.detach().float().flatten())
         if self.fid is not None and self.kid is not None and features:
             # one update per process: KID gathers list states position by position
             self.fid.update(torch.cat(features), real=False)
@@ -270,6 +310,8 @@ class SampleQuality(nn.Module):
             entropy = -(histogram[histogram > 0] * histogram[histogram > 0].log()).sum()
             results["digit_confidence"] = self.confidence.compute()
             results["digit_class_entropy"] = entropy
+        if self.per_class is not None:
+            results.update(self.per_class.compute())
         if self.swd_reference is not None:  # the same on every rank: all compute, all gather
             results.update(self._swd())
         return results
@@ -295,3 +337,5 @@ class SampleQuality(nn.Module):
                        self.swd_generated):  # fmt: skip
             if metric is not None:
                 metric.reset()
+        if self.per_class is not None:
+            self.per_class.reset_generated()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import torch
 from torch import Tensor, nn
 
+from ginv_lightning.nn.conditioning import LabelChannels, with_labels
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
@@ -17,9 +18,17 @@ class Generator(nn.Module):
 
     Subclasses set ``latent_shape``; the noise is standard Gaussian in those
     coordinates, which equivariant generators choose so that its law is invariant.
+    Class-conditional ones (built for a shape with ``classes``) set ``labels_in``
+    and take ``forward(z, labels)``.
     """
 
     latent_shape: tuple[int, ...]
+    labels_in: LabelChannels | None = None
+
+    @property
+    def classes(self) -> int:
+        """How many classes it is conditioned on (0: unconditional)."""
+        return self.labels_in.classes if self.labels_in is not None else 0
 
     def sample_latent(
         self,
@@ -36,7 +45,10 @@ class Generator(nn.Module):
 
 
 class Discriminator(nn.Module):
-    """Maps a batch of images (N, C, *grid), or of points (N, d), to one real score each (N,)."""
+    """Maps a batch of images (N, C, *grid), or of points (N, d), to one real score each (N,).
+
+    Class-conditional ones also take each sample's label: ``forward(x, labels)``.
+    """
 
 
 # What configs name as `generator:` / `discriminator:`: a class taking the
@@ -51,8 +63,8 @@ class PlainGenerator(Generator):
 
     net: nn.Module
 
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(z))
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        return torch.tanh(self.net(with_labels(z, labels, self.labels_in)))
 
     def export(self) -> Generator:
         return copy.deepcopy(self).eval()
@@ -61,13 +73,19 @@ class PlainGenerator(Generator):
 class ExportedGenerator(Generator):
     """A generator rebuilt from plain torch layers (``nn.Sequential``) plus tanh."""
 
-    def __init__(self, net: nn.Module, latent_shape: tuple[int, ...]) -> None:
+    def __init__(
+        self,
+        net: nn.Module,
+        latent_shape: tuple[int, ...],
+        labels_in: LabelChannels | None = None,
+    ) -> None:
         super().__init__()
         self.net = net
         self.latent_shape = latent_shape
+        self.labels_in = copy.deepcopy(labels_in)
 
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(z))
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        return torch.tanh(self.net(with_labels(z, labels, self.labels_in)))
 
     def export(self) -> Generator:
         return self

@@ -9,6 +9,7 @@ from torch import Tensor, nn
 
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, PlainGenerator
+from ginv_lightning.nn.conditioning import ProjectionHead, label_channels, label_width
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
 from ginv_lightning.nn.ladder import base_size, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
@@ -48,7 +49,9 @@ class CNNGenerator(PlainGenerator):
             )
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
-        stack: list[nn.Module] = [layers.conv_transposed(dims, latent_dim, widths[0], start)]
+        self.labels_in = label_channels(image.classes)
+        inputs = latent_dim + label_width(self.labels_in)
+        stack: list[nn.Module] = [layers.conv_transposed(dims, inputs, widths[0], start)]
         for previous, width in pairwise(widths):
             stack += [
                 layers.batch_norm(dims, previous),
@@ -91,7 +94,7 @@ class CNNDiscriminator(Discriminator):
                 stack.append(layers.avg_pool(dims))
             channels = width
         self.net = nn.Sequential(*stack)
-        self.head = nn.Linear(channels, 1)
+        self.head = ProjectionHead(channels, image.classes)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.head(self.net(x).flatten(2).mean(-1)).squeeze(-1)
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        return self.head(self.net(x).flatten(2).mean(-1), labels).squeeze(-1)

@@ -6,9 +6,15 @@ from collections.abc import Sequence
 
 import torch
 from escnn import nn as enn
-from torch import Tensor, nn
+from torch import Tensor
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.conditioning import (
+    ProjectionHead,
+    label_channels,
+    label_width,
+    with_labels,
+)
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import base_size, check_widths
@@ -29,7 +35,8 @@ class EquivariantGenerator(Generator):
     continuous groups). A transposed convolution spreads it over the coarsest
     grid; each further stage doubles the resolution (nearest upsampling, 3x3
     steerable convolution, batch norm, nonlinearity); a last convolution maps to
-    ``image.channels`` scalar fields and tanh bounds them to [-1, 1].
+    ``image.channels`` scalar fields and tanh bounds them to [-1, 1]. For images
+    with ``classes``, a learnt vector per class joins the noise as trivial fields.
 
     Args:
         symmetry: the group the generator commutes with.
@@ -60,9 +67,11 @@ class EquivariantGenerator(Generator):
             )
         self.latent_type = fields.latent(latent_fields)
         self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
+        self.labels_in = label_channels(image.classes)
+        self.input_type = fields.generator_input(self.latent_type, label_width(self.labels_in))
         current = fields.hidden(widths[0])
         layers: list[enn.EquivariantModule] = [
-            equivariant_conv_transposed(self.latent_type, current, kernel_size=start)
+            equivariant_conv_transposed(self.input_type, current, kernel_size=start)
         ]
         for width in widths[1:]:
             following = fields.hidden(width)
@@ -80,12 +89,14 @@ class EquivariantGenerator(Generator):
         ]
         self.net = enn.SequentialModule(*layers)
 
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(enn.GeometricTensor(z, self.latent_type)).tensor)
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        inputs = with_labels(z, labels, self.labels_in)
+        return torch.tanh(self.net(enn.GeometricTensor(inputs, self.input_type)).tensor)
 
     def export(self) -> Generator:
         """Plain torch layers with the filters expanded once (see ``nn.export``)."""
-        return ExportedGenerator(export_sequential(self.net), self.latent_shape).eval()
+        net = export_sequential(self.net)
+        return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
 
 
 class InvariantDiscriminator(Discriminator):
@@ -94,6 +105,8 @@ class InvariantDiscriminator(Discriminator):
     Each stage is a 3x3 steerable convolution and a (leaky) nonlinearity, with
     2x2 average pooling between stages. Pooling each field over the group makes
     the features invariant; averaging over the grid removes where they are.
+    For images with ``classes``, the head adds the projection of a learnt class
+    vector on those invariant features (Miyato & Koyama 2018).
 
     Args:
         symmetry: the group the score is invariant to.
@@ -125,9 +138,9 @@ class InvariantDiscriminator(Discriminator):
             current = following
         self.net = enn.SequentialModule(*layers)
         self.fields = fields
-        self.head = nn.Linear(len(current), 1)
+        self.head = ProjectionHead(len(current), image.classes)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         features = self.net(enn.GeometricTensor(x, self.in_type))
         invariant = self.fields.invariant_features(features.tensor, features.type)
-        return self.head(invariant.flatten(2).mean(-1)).squeeze(-1)
+        return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)

@@ -11,9 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from escnn import nn as enn
-from torch import Tensor, nn
+from torch import Tensor
 
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
+from ginv_lightning.nn.conditioning import (
+    ProjectionHead,
+    label_channels,
+    label_width,
+    with_labels,
+)
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import check_widths
@@ -49,23 +55,27 @@ class EquivariantMLPGenerator(Generator):
         fields = FeatureFields.for_vectors(symmetry)
         self.latent_type = fields.latent(latent_fields)
         self.latent_shape = (self.latent_type.size,)
-        layers, current = hidden_layers(fields, self.latent_type, widths)
+        self.labels_in = label_channels(shape.classes)
+        self.input_type = fields.generator_input(self.latent_type, label_width(self.labels_in))
+        layers, current = hidden_layers(fields, self.input_type, widths)
         layers.append(linear(current, fields.vectors()))
         self.net = enn.SequentialModule(*layers)
 
-    def forward(self, z: Tensor) -> Tensor:
-        return self.net(enn.GeometricTensor(z, self.latent_type)).tensor
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        inputs = with_labels(z, labels, self.labels_in)
+        return self.net(enn.GeometricTensor(inputs, self.input_type)).tensor
 
     def export(self) -> Generator:
         """Plain torch layers with the weight matrices expanded once (see ``nn.export``)."""
-        return _ExportedMLP(export_sequential(self.net), self.latent_shape).eval()
+        net = export_sequential(self.net)
+        return _ExportedMLP(net, self.latent_shape, self.labels_in).eval()
 
 
 class _ExportedMLP(ExportedGenerator):
     """An exported vector generator: no tanh, points are unbounded."""
 
-    def forward(self, z: Tensor) -> Tensor:
-        return self.net(z)
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        return self.net(with_labels(z, labels, self.labels_in))
 
 
 class InvariantMLPDiscriminator(Discriminator):
@@ -93,12 +103,12 @@ class InvariantMLPDiscriminator(Discriminator):
         layers, current = hidden_layers(fields, self.in_type, widths)
         self.net = enn.SequentialModule(*layers)
         self.fields = fields
-        self.head = nn.Linear(len(current), 1)
+        self.head = ProjectionHead(len(current), shape.classes)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         features = self.net(enn.GeometricTensor(x, self.in_type))
         invariant = self.fields.invariant_features(features.tensor, features.type)
-        return self.head(invariant).squeeze(-1)
+        return self.head(invariant, labels).squeeze(-1)
 
 
 def hidden_layers(

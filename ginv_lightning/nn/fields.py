@@ -62,6 +62,14 @@ class FeatureFields:
         irreps = [self.group.irrep(*i) for i in self.group.bl_irreps(self.symmetry.bandwidth)]
         return enn.FieldType(self.gspace, irreps * fields)
 
+    def generator_input(self, latent: enn.FieldType, label_channels: int) -> enn.FieldType:
+        """The noise fields, then ``label_channels`` trivial fields for a class embedding.
+
+        No group element moves a trivial field, so a label entering there keeps
+        the generator exactly equivariant: G(g.z, y) = g.G(z, y).
+        """
+        return latent + self.image(label_channels) if label_channels else latent
+
     def hidden(self, fields: int) -> enn.FieldType:
         if self.symmetry.is_finite:
             return enn.FieldType(self.gspace, [self.gspace.regular_repr] * fields)

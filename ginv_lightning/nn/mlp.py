@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from torch import Tensor, nn
 
 from ginv_lightning.nn.base import Discriminator, Generator
+from ginv_lightning.nn.conditioning import ProjectionHead, label_channels, label_width, with_labels
 from ginv_lightning.nn.equivariant_mlp import (
     EquivariantMLPGenerator,
     InvariantMLPDiscriminator,
@@ -58,10 +59,11 @@ class MLPGenerator(Generator):
                 lambda units: MLPGenerator(symmetry, shape, units, latent_dim),
             )
         self.latent_shape = (latent_dim,)
-        self.net = _stack(latent_dim, widths, shape.dim)
+        self.labels_in = label_channels(shape.classes)
+        self.net = _stack(latent_dim + label_width(self.labels_in), widths, shape.dim)
 
-    def forward(self, z: Tensor) -> Tensor:
-        return self.net(z)
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        return self.net(with_labels(z, labels, self.labels_in))
 
     def export(self) -> Generator:
         return copy.deepcopy(self).eval()
@@ -94,17 +96,27 @@ class MLPDiscriminator(Discriminator):
                 lambda: InvariantMLPDiscriminator(symmetry, shape, fields),
                 lambda units: MLPDiscriminator(symmetry, shape, units),
             )
-        self.net = _stack(shape.dim, widths, 1)
+        self.net = _stack(shape.dim, widths, 1, score_classes=shape.classes)
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.net(x).squeeze(-1)
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        *hidden, head = self.net  # the head projects the class vector on the last features
+        return head(nn.Sequential(*hidden)(x), labels).squeeze(-1)
 
 
-def _stack(inputs: int, widths: Sequence[int], outputs: int) -> nn.Sequential:
-    """Linear layers through ``widths`` with LeakyReLU(0.2), as the equivariant MLPs use."""
+def _stack(
+    inputs: int, widths: Sequence[int], outputs: int, score_classes: int | None = None
+) -> nn.Sequential:
+    """Linear layers through ``widths`` with LeakyReLU(0.2), as the equivariant MLPs use.
+
+    With ``score_classes`` (a discriminator's) the last layer is a projection head
+    for that many classes (0: a plain linear score).
+    """
     layers: list[nn.Module] = []
     for width in widths:
         layers += [nn.Linear(inputs, width), nn.LeakyReLU(0.2)]
         inputs = width
-    layers.append(nn.Linear(inputs, outputs))
+    if score_classes is None:
+        layers.append(nn.Linear(inputs, outputs))
+    else:
+        layers.append(ProjectionHead(inputs, score_classes))
     return nn.Sequential(*layers)

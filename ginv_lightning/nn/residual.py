@@ -20,6 +20,12 @@ from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator, PlainGenerator
+from ginv_lightning.nn.conditioning import (
+    ProjectionHead,
+    label_channels,
+    label_width,
+    with_labels,
+)
 from ginv_lightning.nn.export import FieldwiseFourierActivation, export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import base_size, check_widths
@@ -124,9 +130,11 @@ class ResidualEquivariantGenerator(Generator):
         fields = FeatureFields(symmetry)
         self.latent_type = fields.latent(latent_fields)
         self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
+        self.labels_in = label_channels(image.classes)
+        self.input_type = fields.generator_input(self.latent_type, label_width(self.labels_in))
         current = fields.hidden(widths[0])
         stack: list[enn.EquivariantModule] = [
-            layers.equivariant_conv_transposed(self.latent_type, current, kernel_size=start)
+            layers.equivariant_conv_transposed(self.input_type, current, kernel_size=start)
         ]
         for width in widths[1:]:
             following = fields.hidden(width)
@@ -153,12 +161,14 @@ class ResidualEquivariantGenerator(Generator):
         ]
         self.net = enn.SequentialModule(*stack)
 
-    def forward(self, z: Tensor) -> Tensor:
-        return torch.tanh(self.net(enn.GeometricTensor(z, self.latent_type)).tensor)
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        inputs = with_labels(z, labels, self.labels_in)
+        return torch.tanh(self.net(enn.GeometricTensor(inputs, self.input_type)).tensor)
 
     def export(self) -> Generator:
         """Plain torch layers and sums, the filters expanded once."""
-        return ExportedGenerator(export_sequential(self.net), self.latent_shape).eval()
+        net = export_sequential(self.net)
+        return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
 
 
 class ResidualInvariantDiscriminator(Discriminator):
@@ -213,14 +223,14 @@ class ResidualInvariantDiscriminator(Discriminator):
         stack.append(fields.activation(current, leaky=True))
         self.net = enn.SequentialModule(*stack)
         self.fields = fields
-        self.head = nn.Linear(len(current), 1)
+        self.head = ProjectionHead(len(current), image.classes)
         if spectral_norm:
             self.head = torch_spectral_norm(self.head)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         features = self.net(enn.GeometricTensor(x, self.in_type))
         invariant = self.fields.invariant_features(features.tensor, features.type)
-        return self.head(invariant.flatten(2).mean(-1)).squeeze(-1)
+        return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)
 
 
 class ResidualCNNGenerator(PlainGenerator):
@@ -253,7 +263,9 @@ class ResidualCNNGenerator(PlainGenerator):
             )  # fmt: skip
         start = base_size(image.size, len(widths))
         self.latent_shape = (latent_dim,) + (1,) * dims
-        stack: list[nn.Module] = [layers.conv_transposed(dims, latent_dim, widths[0], start)]
+        self.labels_in = label_channels(image.classes)
+        inputs = latent_dim + label_width(self.labels_in)
+        stack: list[nn.Module] = [layers.conv_transposed(dims, inputs, widths[0], start)]
         for previous, width in pairwise(widths):
             main = nn.Sequential(
                 layers.batch_norm(dims, previous),
@@ -316,8 +328,8 @@ class ResidualCNNDiscriminator(Discriminator):
             channels = width
         stack.append(nn.LeakyReLU(0.2))
         self.net = nn.Sequential(*stack)
-        head = nn.Linear(channels, 1)
+        head = ProjectionHead(channels, image.classes)
         self.head = torch_spectral_norm(head) if spectral_norm else head
 
-    def forward(self, x: Tensor) -> Tensor:
-        return self.head(self.net(x).flatten(2).mean(-1)).squeeze(-1)
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
+        return self.head(self.net(x).flatten(2).mean(-1), labels).squeeze(-1)

@@ -48,9 +48,13 @@ class SymmetrizedGenerator(Generator):
         self.base = base(symmetry, image)
         self.latent_shape = self.base.latent_shape
 
-    def forward(self, z: Tensor) -> Tensor:
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         elements = self.symmetry.sample(z.shape[0])
-        return self.symmetry.act_each(elements, self.base(z))
+        return self.symmetry.act_each(elements, self.base(z, *_given(labels)))
+
+    @property
+    def classes(self) -> int:
+        return getattr(self.base, "classes", 0)
 
     def export(self) -> Generator:
         exported = _Resymmetrized(self.symmetry, self.base.export(), self.latent_shape)
@@ -66,8 +70,13 @@ class _Resymmetrized(Generator):
         self.base = base
         self.latent_shape = latent_shape
 
-    def forward(self, z: Tensor) -> Tensor:
-        return self.symmetry.act_each(self.symmetry.sample(z.shape[0]), self.base(z))
+    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
+        moves = self.symmetry.sample(z.shape[0])
+        return self.symmetry.act_each(moves, self.base(z, *_given(labels)))
+
+    @property
+    def classes(self) -> int:
+        return getattr(self.base, "classes", 0)
 
     def export(self) -> Generator:
         return self
@@ -112,7 +121,13 @@ class SymmetrizedDiscriminator(Discriminator):
         self.samples = samples
         self.base = base(symmetry, image)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         elements = self.symmetry.orbit_elements(self.samples)
         orbit = torch.cat([self.symmetry.act(g, x) for g in elements])
-        return self.base(orbit).view(len(elements), x.shape[0]).mean(0)
+        orbit_labels = _given(None if labels is None else labels.repeat(len(elements)))
+        return self.base(orbit, *orbit_labels).view(len(elements), x.shape[0]).mean(0)
+
+
+def _given(labels: Tensor | None) -> tuple[Tensor, ...]:
+    """Labels as call arguments: none for an unconditional call, so any base network works."""
+    return () if labels is None else (labels,)

@@ -136,12 +136,15 @@ CONFIGS = [
     "faces_flip.yaml",
     "histology_d4_64.yaml",
     "histology_cnn_64.yaml",
+    "histology_aug.yaml",
+    "histology_symmetrized.yaml",
+    "faces_cnn.yaml",
 ]
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("config", CONFIGS)
-def test_the_configs_train_a_few_steps(config, tmp_path, monkeypatch):
+def test_the_configs_train_a_few_steps_and_validate_without_fid(config, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("WANDB_MODE", "offline")
     environment = dict(os.environ)
@@ -153,6 +156,8 @@ def test_the_configs_train_a_few_steps(config, tmp_path, monkeypatch):
             "--trainer.enable_progress_bar", "false",
             "--trainer.default_root_dir", str(tmp_path),
             "--data.init_args.batch_size", "16", "--samples.every_n_steps", "2", *small,
+            "--trainer.check_val_every_n_epoch", "null", "--trainer.val_check_interval", "1",
+            "--trainer.limit_val_batches", "1", "--metrics.num_samples", "16",
         ])  # fmt: skip
     finally:
         os.environ.clear()

@@ -1,0 +1,95 @@
+"""``ginv compare``: real fits of shipped configs on fractions of the data, resumed, tabulated."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import yaml
+
+from ginv_lightning.comparison.report import comparison_markdown
+from ginv_lightning.comparison.spec import load_comparison
+
+
+def comparison_file(folder: Path, steps: int = 4, baseline: str = "faces_cnn") -> Path:
+    path = folder / "tiny.yaml"
+    document = {"compare": {
+        "out": "cmp",
+        "seeds": [0],
+        "metrics": {"features": "none", "reference": "test", "num_samples": 40, "batch_size": 20},
+        "tables": [{"title": "Faces tiny", "configs": ["faces_flip", "faces_cnn"],
+                    "baseline": baseline, "fractions": [1.0, 0.5], "steps": steps}],
+    }}  # fmt: skip
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def records(out: Path) -> dict[str, dict]:
+    return {p.name: json.loads(p.read_text()) for p in sorted((out / "cells").glob("*.json"))}
+
+
+def test_cells_train_on_their_fraction_measure_invariance_and_resume(ginv, tmp_path):
+    spec = comparison_file(tmp_path)
+    first = ginv("compare", "--config", str(spec))
+    assert first.returncode == 0, first.stderr
+    made = records(tmp_path / "cmp")
+    assert len(made) == 4
+    by_cell = {(r["config"], r["fraction"]): r for r in made.values()}
+    assert by_cell["faces_flip", 1.0]["train_images"] == 70  # the 70 training faces
+    assert by_cell["faces_flip", 0.5]["train_images"] == 35
+    for fraction in (1.0, 0.5):  # the invariant D is invariant, the CNN's is not
+        assert by_cell["faces_flip", fraction]["d_invariance"] < 1e-5
+        assert by_cell["faces_cnn", fraction]["d_invariance"] > 1e-4
+        assert all(by_cell[c, fraction]["swd"] > 0 for c in ("faces_flip", "faces_cnn"))
+        assert by_cell["faces_cnn", fraction]["fid"] is None  # features: none makes no FID
+    table = (tmp_path / "cmp" / "table.md").read_text()
+    assert (
+        "| 50% (35 images) | faces_flip |" in table and "| 100% (70 images) | faces_cnn |" in table
+    )
+    rows = list(csv.DictReader((tmp_path / "cmp" / "results.csv").open()))
+    assert len(rows) == 4 and {r["config"] for r in rows} == {"faces_flip", "faces_cnn"}
+
+    # rerun: nothing trains again; a lost cell is retrained to the same numbers
+    lost = next(name for name in made if "faces_flip-f0.5" in name)
+    (tmp_path / "cmp" / "cells" / lost).unlink()
+    second = ginv("compare", "--config", str(spec))
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.count("] Faces tiny |") == 1
+    again = records(tmp_path / "cmp")
+    assert again[lost]["swd"] == made[lost]["swd"]
+    assert again[lost]["d_invariance"] == made[lost]["d_invariance"]
+    assert (tmp_path / "cmp" / "table.md").read_text() == table
+
+
+def test_cells_made_with_other_settings_are_refused_before_training(ginv, tmp_path):
+    assert ginv("compare", "--config", str(comparison_file(tmp_path, steps=2))).returncode == 0
+    before = records(tmp_path / "cmp")
+    result = ginv("compare", "--config", str(comparison_file(tmp_path, steps=3)))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "holds cells made with other settings" in result.stderr and "--out" in result.stderr
+    assert records(tmp_path / "cmp") == before
+
+
+def test_bad_comparison_files_get_one_line(ginv, tmp_path):
+    result = ginv("compare", "--config", str(comparison_file(tmp_path, baseline="rotdigits_cnn")))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "baseline 'rotdigits_cnn' is not one of its configs" in result.stderr
+    result = ginv("compare", "--config", "rotdigits_c4")
+    assert result.returncode == 2 and "has no `compare:` section" in result.stderr
+    assert not (tmp_path / "cmp").exists() and not (tmp_path / "runs").exists()
+
+
+def test_the_shipped_comparison_is_complete_and_its_table_renders():
+    comparison = load_comparison("compare_efficiency")
+    titles = [table.title for table in comparison.tables]
+    assert titles == ["HistologyPatches 32 px", "HistologyPatches 64 px", "Faces"]
+    assert comparison.seeds == (0, 1)
+    assert comparison.table("HistologyPatches 32 px").fractions == (1.0, 0.1)
+    fake = [{"table": "Faces", "config": c, "fraction": 1.0, "seed": s, "swd": swd,
+             "train_images": 70, "g_params": 1, "d_params": 1, "seconds": 1.0,
+             "fid_orbit": 0.1, "d_invariance": 0.0}
+            for c, swd in (("faces_flip", 10.0), ("faces_cnn", 40.0)) for s in (0, 1)]  # fmt: skip
+    markdown = comparison_markdown(comparison, fake)
+    assert "| 100% (70 images) | faces_flip | 10.00 [10.00, 10.00] | 0.25 |" in markdown
