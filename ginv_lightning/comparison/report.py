@@ -11,8 +11,10 @@ from ginv_lightning.comparison.spec import Comparison, Table
 
 CSV_COLUMNS = [
     "table", "config", "fraction", "seed", "steps", "train_images", "g_params", "d_params",
-    "seconds", "swd", "fid", "kid", "fid_orbit", "d_invariance",
+    "seconds", "swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance",
 ]  # fmt: skip
+QUALITY = {"swd": "SWD", "fid": "FID", "fid_intra": "intra-class FID",
+           "label_accuracy": "label accuracy"}  # fmt: skip
 
 
 def records_csv(records: list[dict[str, Any]]) -> str:
@@ -36,37 +38,39 @@ def comparison_markdown(comparison: Comparison, records: list[dict[str, Any]]) -
 
 
 def table_markdown(table: Table, seeds: tuple[int, ...], records: list[dict[str, Any]]) -> str:
-    has_fid = any(r.get("fid") is not None for r in records)
+    """The headline distance per seed and as a ratio to the baseline, then the other measures."""
+    headline = table.metric
+    others = [k for k in QUALITY if k != headline and any(r.get(k) is not None for r in records)]
     batch = f", batch {table.batch_size}" if table.batch_size else ""
+    scale = " x 1e3" if headline == "swd" else ""
     lines = [
         f"**{table.title}**: {table.steps} optimiser steps{batch}, seeds "
-        f"{', '.join(map(str, seeds))}; SWD x 1e3 (lower is better), per seed in brackets; "
-        f"ratio = SWD / {table.baseline}'s at the same fraction",
+        f"{', '.join(map(str, seeds))}; {QUALITY.get(headline, headline)}{scale} (lower is "
+        f"better), per seed in brackets; ratio = it / {table.baseline}'s at the same fraction",
         "",
-        "| data | config | SWD | ratio |"
-        + (" FID |" if has_fid else "")
-        + " fid_orbit | d_invariance | fit time | G / D params |",
-        "|---|---|---|---|" + ("---|" if has_fid else "") + "---|---|---|---|",
+        "| data | config | "
+        + QUALITY.get(headline, headline)
+        + " | ratio | "
+        + "".join(f"{QUALITY[k]} | " for k in others)
+        + "fid_orbit | d_invariance | fit time | G / D params |",
+        "|---|---|---|---|" + "---|" * len(others) + "---|---|---|---|",
     ]
     for fraction in table.fractions:
         at = [r for r in records if r["fraction"] == fraction]
-        baseline = _mean(at, table.baseline, "swd")
+        baseline = _mean(at, table.baseline, headline)
         for config in table.configs:
-            rows = [r for r in at if r["config"] == config]
+            rows = sorted((r for r in at if r["config"] == config), key=lambda r: r["seed"])
             if not rows:
                 continue
-            swd = _mean(at, config, "swd")
-            ratio = f"{swd / baseline:.2f}" if swd is not None and baseline else "-"
-            seeds_text = ", ".join(_number(r["swd"]) for r in sorted(rows, key=lambda r: r["seed"]))
+            value = _mean(at, config, headline)
+            ratio = f"{value / baseline:.2f}" if value is not None and baseline else "-"
+            per_seed = ", ".join(_number(r.get(headline)) for r in rows)
             cells = [
                 f"{fraction:.0%} ({rows[0]['train_images']} images)",
                 config,
-                f"{_number(swd)} [{seeds_text}]",
+                f"{_number(value)} [{per_seed}]",
                 ratio,
-            ]
-            if has_fid:
-                cells.append(_number(_mean(at, config, "fid")))
-            cells += [
+                *(_number(_mean(at, config, k), 3 if k == "label_accuracy" else 2) for k in others),
                 _number(_mean(at, config, "fid_orbit"), 3),
                 _number(_mean(at, config, "d_invariance"), 3),
                 f"{_mean(at, config, 'seconds'):.0f} s",

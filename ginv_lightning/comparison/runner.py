@@ -43,8 +43,9 @@ def load_records(comparison: Comparison) -> list[dict[str, Any]]:
     return records
 
 
-def run_comparison(comparison: Comparison, stream: TextIO = sys.stdout) -> list[dict[str, Any]]:
-    """Train every cell without a record; return all records."""
+def run_comparison(comparison: Comparison, stream: TextIO | None = None) -> list[dict[str, Any]]:
+    """Train every cell without a record, printing a line each (to stdout); return all records."""
+    stream = stream or sys.stdout
     load_records(comparison)  # refuse a foreign folder before training anything
     (comparison.out / "cells").mkdir(parents=True, exist_ok=True)
     remove_orphans(comparison.out / "cells")
@@ -58,10 +59,11 @@ def run_comparison(comparison: Comparison, stream: TextIO = sys.stdout) -> list[
         write_atomic(record_path(comparison, cell), json.dumps(record, indent=1))
         elapsed = time.perf_counter() - started
         done = len(cells) - len(todo) + index
-        swd = record["swd"]
+        value = record.get(table.metric)
+        shown = "-" if value is None else f"{value:.2f}"
         print(
             f"[{done}/{len(cells)}] {cell.table} | {cell.config} fraction {cell.fraction:g} "
-            f"seed {cell.seed}: swd {'-' if swd is None else f'{swd:.2f}'} in "
+            f"seed {cell.seed}: {table.metric} {shown} in "
             f"{record['seconds']:.0f} s | elapsed {elapsed / 60:.1f} min, "
             f"left ~{elapsed / index * (len(todo) - index) / 60:.1f} min",
             file=stream,

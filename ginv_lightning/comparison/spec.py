@@ -15,6 +15,7 @@ from ginv_lightning.metrics.quality import MetricsConfig
 from ginv_lightning.shipped_configs import find_config
 
 KEY = "compare"
+DISTANCES = ("swd", "fid", "kid", "fid_intra")  # what a table's ratios may compare
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,9 @@ class Cell:
 class Table:
     """Configs compared on the same data: each trained ``steps`` optimiser steps per cell.
 
-    ``baseline`` is the config every other one's distance is divided by;
-    ``batch_size`` (if given) replaces the configs' own, the same for all.
+    ``baseline`` is the config every other one's ``metric`` (a logged ``val/``
+    distance: ``swd``, ``fid``, ``fid_intra``) is divided by; ``batch_size`` (if
+    given) replaces the configs' own, the same for all.
     """
 
     title: str
@@ -45,6 +47,7 @@ class Table:
     fractions: tuple[float, ...]
     steps: int
     batch_size: int | None = None
+    metric: str = "swd"
 
     def cells(self, seeds: tuple[int, ...]) -> list[Cell]:
         return [
@@ -72,7 +75,9 @@ class Comparison:
 
     def fingerprint(self, table: Table) -> str:
         """Equal when a table's finished cells can be reused: same table, same measuring."""
-        settings = {"table": asdict(table), "metrics": self.metrics}
+        shown_only = {"metric"}  # how the table is shown, not what was run
+        trained = {k: v for k, v in asdict(table).items() if k not in shown_only}
+        settings = {"table": trained, "metrics": self.metrics}
         text = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
@@ -113,12 +118,16 @@ def _table(path: Path, entry: dict[str, Any]) -> Table:
             fractions=tuple(float(f) for f in entry.get("fractions", [1.0])),
             steps=int(entry["steps"]),
             batch_size=entry.get("batch_size"),
+            metric=str(entry.get("metric", "swd")),
         )
     except (KeyError, TypeError) as exc:
         raise ConfigError(
             f"{path}: a table needs title, configs, baseline and steps "
-            f"(fractions, batch_size optional); problem: {exc!r}"
+            f"(fractions, batch_size, metric optional); problem: {exc!r}"
         ) from None
+    if table.metric not in DISTANCES:
+        raise ConfigError(f"{path}: table {table.title!r}: metric {table.metric!r} is not one "
+                          f"of {', '.join(DISTANCES)}")  # fmt: skip
     if table.baseline not in table.configs:
         raise ConfigError(f"{path}: table {table.title!r}: baseline {table.baseline!r} "
                           f"is not one of its configs {list(table.configs)}")  # fmt: skip

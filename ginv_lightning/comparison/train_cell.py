@@ -14,7 +14,8 @@ from ginv_lightning.experiment import build_experiment, read_config
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 
-MEASURED = ("swd", "fid", "kid", "fid_orbit", "d_invariance")  # val/<name>, when logged
+# val/<name>, when logged
+MEASURED = ("swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance")
 
 
 def train_cell(cell: Cell, table: Table, metrics: dict[str, Any]) -> dict[str, Any]:

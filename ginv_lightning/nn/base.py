@@ -23,7 +23,11 @@ class Generator(nn.Module):
     """
 
     latent_shape: tuple[int, ...]
-    labels_in: LabelChannels | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        # not a class attribute: it would hide the submodule nn.Module keeps elsewhere
+        self.labels_in: LabelChannels | None = None
 
     @property
     def classes(self) -> int:
