@@ -95,10 +95,17 @@ def sampling_rates(
         for name, generator in generators.items():
             with evaluating(generator):
                 z = generator.sample_latent(batch, device=device)
-                generator(z)  # warm-up (and escnn's filter expansion on entering eval)
+                given = _every_class(generator, batch, device)
+                generator(z, *given)  # warm-up (and escnn's filter expansion on entering eval)
                 synchronize()
                 start = time.perf_counter()
-                generator(z)
+                generator(z, *given)
                 synchronize()
                 rates[name].append(batch / (time.perf_counter() - start))
     return {name: Summary.of(values) for name, values in rates.items()}
+
+
+def _every_class(generator: torch.nn.Module, n: int, device: str) -> tuple[torch.Tensor, ...]:
+    """Labels cycling through the classes of a class-conditional generator (none otherwise)."""
+    classes = getattr(generator, "classes", 0)
+    return (torch.arange(n, device=device) % classes,) if classes else ()

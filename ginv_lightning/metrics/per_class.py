@@ -14,16 +14,7 @@ from torch import Tensor, nn
 from torchmetrics import MeanMetric
 from torchmetrics.image.fid import FrechetInceptionDistance
 
-
-class _Given(nn.Module):
-    """Lets torchmetrics take precomputed features as its 'images'."""
-
-    def __init__(self, num_features: int) -> None:
-        super().__init__()
-        self.num_features = num_features
-
-    def forward(self, features: Tensor) -> Tensor:
-        return features
+from ginv_lightning.metrics.features import GivenFeatures
 
 
 class PerClassQuality(nn.Module):
@@ -34,7 +25,7 @@ class PerClassQuality(nn.Module):
         self.classes = classes
         self.fids = nn.ModuleList(
             FrechetInceptionDistance(
-                feature=_Given(num_features), reset_real_features=False, normalize=True
+                feature=GivenFeatures(num_features), reset_real_features=False, normalize=True
             )
             for _ in range(classes)
         )

@@ -28,7 +28,7 @@ from torchmetrics.image.fid import FrechetInceptionDistance
 from torchmetrics.image.kid import KernelInceptionDistance
 
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.metrics.features import DigitFeatures
+from ginv_lightning.metrics.features import DigitFeatures, GivenFeatures
 from ginv_lightning.metrics.per_class import PerClassQuality
 from ginv_lightning.metrics.reference import default_cache_dir, reference_features
 from ginv_lightning.metrics.sliced_wasserstein import PATCH, sliced_wasserstein_pyramid
@@ -79,17 +79,6 @@ class MetricsConfig:
     swd_projections: int = 128
 
 
-class _Features(nn.Module):
-    """Lets torchmetrics take precomputed features as its 'images'."""
-
-    def __init__(self, num_features: int) -> None:
-        super().__init__()
-        self.num_features = num_features
-
-    def forward(self, features: Tensor) -> Tensor:
-        return features
-
-
 class CoarsePixels(nn.Module):
     """Images average-pooled to a 8x8 (or 4x4x4) grid: features that keep orientation.
 
@@ -125,10 +114,10 @@ class SampleQuality(nn.Module):
         if features is not None:
             width = features.num_features
             self.fid = FrechetInceptionDistance(
-                feature=_Features(width), reset_real_features=False, normalize=True
+                feature=GivenFeatures(width), reset_real_features=False, normalize=True
             )
             self.kid = KernelInceptionDistance(
-                feature=_Features(width),
+                feature=GivenFeatures(width),
                 reset_real_features=False,
                 subset_size=config.kid_subset_size,
                 subsets=config.kid_subsets,
@@ -277,7 +266,9 @@ class SampleQuality(nn.Module):
         if self.orbit_fid is None:
             pixels = CoarsePixels(images.shape[1], images.dim() - 2)
             self.orbit_pixels = pixels
-            fid = FrechetInceptionDistance(feature=_Features(pixels.num_features), normalize=True)
+            fid = FrechetInceptionDistance(
+                feature=GivenFeatures(pixels.num_features), normalize=True
+            )
             self.orbit_fid = fid.to(images.device)
         self.orbit_fid.update(self.orbit_pixels(images).double(), real=True)
         self.orbit_fid.update(self.orbit_pixels(moved).double(), real=False)

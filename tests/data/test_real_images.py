@@ -138,6 +138,8 @@ CONFIGS = [
     "histology_cnn_64.yaml",
     "histology_aug.yaml",
     "histology_symmetrized.yaml",
+    "histology_aug_64.yaml",
+    "histology_symmetrized_64.yaml",
     "faces_cnn.yaml",
 ]
 
