@@ -26,15 +26,16 @@ def record_path(comparison: Comparison, cell: Cell) -> Path:
 
 
 def load_records(comparison: Comparison) -> list[dict[str, Any]]:
-    """The finished cells of this comparison's tables; refuses cells made with other settings."""
+    """The finished cells of this comparison; refuses cells made with other settings."""
     folder = comparison.out / "cells"
-    tables = {table.title: table for table in comparison.tables}
+    cells = set(comparison.cells())
     records = []
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         record = json.loads(path.read_text())
-        if record.get("table") not in tables:
-            continue  # another table of the same file, run with --tables
-        if record.get("fingerprint") != comparison.fingerprint(tables[record["table"]]):
+        cell = Cell(record["table"], record["config"], record["fraction"], record["seed"])
+        if cell not in cells:
+            continue  # e.g. another table of the same file, run with --tables
+        if record.get("fingerprint") != comparison.fingerprint(cell):
             raise ConfigError(
                 f"{comparison.out} holds cells made with other settings ({path.name}); "
                 "give another --out or delete that folder to start over"
@@ -55,7 +56,7 @@ def run_comparison(comparison: Comparison, stream: TextIO | None = None) -> list
     for index, cell in enumerate(todo, start=1):
         table = comparison.table(cell.table)
         record = train_cell(cell, table, comparison.metrics)
-        record["fingerprint"] = comparison.fingerprint(table)
+        record["fingerprint"] = comparison.fingerprint(cell)
         write_atomic(record_path(comparison, cell), json.dumps(record, indent=1))
         elapsed = time.perf_counter() - started
         done = len(cells) - len(todo) + index

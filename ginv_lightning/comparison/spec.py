@@ -73,11 +73,19 @@ class Comparison:
     def table(self, title: str) -> Table:
         return next(table for table in self.tables if table.title == title)
 
-    def fingerprint(self, table: Table) -> str:
-        """Equal when a table's finished cells can be reused: same table, same measuring."""
-        shown_only = {"metric"}  # how the table is shown, not what was run
-        trained = {k: v for k, v in asdict(table).items() if k not in shown_only}
-        settings = {"table": trained, "metrics": self.metrics}
+    def fingerprint(self, cell: Cell) -> str:
+        """Equal when a finished cell can be reused: the same fit, measured the same way.
+
+        Only what the cell's fit and measurement depend on counts, so a table can
+        grow (another config, fraction or seed) and keep its finished cells.
+        """
+        table = self.table(cell.table)
+        settings = {
+            "cell": asdict(cell),
+            "steps": table.steps,
+            "batch_size": table.batch_size,
+            "metrics": self.metrics,
+        }
         text = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 

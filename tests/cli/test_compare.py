@@ -12,13 +12,18 @@ from ginv_lightning.comparison.report import comparison_markdown
 from ginv_lightning.comparison.spec import load_comparison
 
 
-def comparison_file(folder: Path, steps: int = 4, baseline: str = "faces_cnn") -> Path:
+def comparison_file(
+    folder: Path,
+    steps: int = 4,
+    baseline: str = "faces_cnn",
+    configs: tuple[str, ...] = ("faces_flip", "faces_cnn"),
+) -> Path:
     path = folder / "tiny.yaml"
     document = {"compare": {
         "out": "cmp",
         "seeds": [0],
         "metrics": {"features": "none", "reference": "test", "num_samples": 40, "batch_size": 20},
-        "tables": [{"title": "Faces tiny", "configs": ["faces_flip", "faces_cnn"],
+        "tables": [{"title": "Faces tiny", "configs": list(configs),
                     "baseline": baseline, "fractions": [1.0, 0.5], "steps": steps}],
     }}  # fmt: skip
     path.write_text(yaml.safe_dump(document))
@@ -70,6 +75,18 @@ def test_cells_made_with_other_settings_are_refused_before_training(ginv, tmp_pa
     assert len(result.stderr.strip().splitlines()) == 1
     assert "holds cells made with other settings" in result.stderr and "--out" in result.stderr
     assert records(tmp_path / "cmp") == before
+
+
+def test_a_table_grows_and_keeps_its_finished_cells(ginv, tmp_path):
+    first = comparison_file(tmp_path, baseline="faces_flip", configs=("faces_flip",))
+    assert ginv("compare", "--config", str(first)).returncode == 0
+    before = records(tmp_path / "cmp")
+    grown = ginv("compare", "--config", str(comparison_file(tmp_path)))
+    assert grown.returncode == 0, grown.stderr
+    assert grown.stdout.count("] Faces tiny | faces_cnn") == 2  # only the new config trains
+    assert "] Faces tiny | faces_flip" not in grown.stdout
+    after = records(tmp_path / "cmp")
+    assert {name: after[name] for name in before} == before and len(after) == 4
 
 
 def test_bad_comparison_files_get_one_line(ginv, tmp_path):
