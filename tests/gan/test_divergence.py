@@ -58,8 +58,8 @@ def blow_up_at(batch: int, value: float):
     """A ``_generator_step`` (the batch's last) that sets a discriminator weight at ``batch``."""
     step = GAN._generator_step
 
-    def patched(self: GAN, real: torch.Tensor, fake: torch.Tensor) -> None:
-        step(self, real, fake)
+    def patched(self: GAN, real: torch.Tensor, fake: torch.Tensor, labels: object) -> None:
+        step(self, real, fake, labels)
         if self.trainer.fit_loop.epoch_loop.batch_idx == batch:
             with torch.no_grad():
                 next(self.discriminator.parameters()).view(-1)[0] = value

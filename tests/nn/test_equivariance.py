@@ -89,19 +89,19 @@ def test_escnn_check_equivariance_passes(spec):
 
 # Interpolated actions (rotations by other than multiples of 90 degrees) are
 # equivariant only up to discretisation: 3x3 steerable kernels and bilinear
-# resampling of the image. Measured at random initialisation on 32-px images
-# over five seeds: discriminator scores of smooth images move by at most 9%
-# (C8), 0.2% (SO2), 2% (O2) of their mean magnitude; generator outputs (rough
-# at initialisation), compared after a 2-px Gaussian blur, by up to 60% in
-# relative L2. Elements that map the grid to itself stay exact (1e-5).
+# resampling of the image. Measured at random initialisation on 32-px images:
+# discriminator scores of smooth images move by at most 9% (C8), 0.2% (SO2), 2%
+# (O2) of their mean magnitude (five seeds); generator outputs (rough at
+# initialisation), compared after a 2-px Gaussian blur, by up to 55% in relative
+# L2 (twenty seeds). Elements that map the grid to itself stay exact (1e-5).
 DISCRIMINATOR_TOLERANCE = 0.15
 GENERATOR_BLURRED_TOLERANCE = 0.75
 
 
 @pytest.mark.parametrize("spec", ["C8", "SO2", "O2"])
 def test_interpolated_groups_are_invariant_within_the_documented_bound(spec):
+    symmetry = resolve_group(spec)  # first: building a group may draw from torch's RNG
     torch.manual_seed(0)
-    symmetry = resolve_group(spec)
     image = ImageShape(1, 32)
     discriminators = small_discriminators(symmetry, image)
     generator = small_generator(symmetry, image)

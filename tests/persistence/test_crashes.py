@@ -143,6 +143,6 @@ def test_training_that_ends_by_max_time_or_ctrl_c_checkpoints_its_last_step(tmp_
         time.sleep(0.2)
     time.sleep(1.5)  # into the next epoch
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=120)
+    process.wait(timeout=300)  # saving and closing W&B take long when the suite runs beside
     interrupted = logged_steps(first.parent.parent)[-1]
     assert step_of(first) >= 2 * (interrupted + 1) > 38  # saved at the interrupt, mid-epoch
