@@ -27,10 +27,9 @@ $(VENV)/.installed: pyproject.toml setup.py constraints.txt
 run: setup
 	$(BIN)/ginv fit --config $(CONFIG)
 
-# One pytest worker per core (pytest-xdist), one torch thread each (tests/conftest.py).
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n auto --dist loadscope
+	$(BIN)/pytest -q
 
 lint: setup
 	$(BIN)/ruff check .

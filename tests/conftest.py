@@ -8,22 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 REPO = Path(__file__).resolve().parent.parent
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Under pytest-xdist every worker (and every process it starts) gets one torch thread.
-
-    The workers share the machine's cores: torch's default of one intra-op thread
-    per core in each would oversubscribe them, and spinning threads slow every
-    process down far more than the extra thread speeds one up.
-    """
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        os.environ["OMP_NUM_THREADS"] = "1"
-        torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")
