@@ -23,7 +23,7 @@ from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
-from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead
+from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead, label_args
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry import GroupError, group_record, resolve_group
 
@@ -191,7 +191,7 @@ class GAN(LightningModule):
         z = self.generator.sample_latent(real.shape[0], device=self.device)
         fake_labels = self.sample_labels(real.shape[0])
         with torch.set_grad_enabled(generator_turn):
-            fake = self.generator(z, *_given(fake_labels))
+            fake = self.generator(z, *label_args(fake_labels))
         labels = _Labels(real_labels, fake_labels)
         self._discriminator_step(real, fake.detach(), labels)
         if generator_turn:
@@ -245,9 +245,9 @@ class GAN(LightningModule):
         self.toggle_optimizer(opt_g)
         real, fake = self._augmented(real, fake)
         with filters_expanded_once(self.discriminator):
-            fake_scores = self.discriminator(fake, *_given(labels.fake))
+            fake_scores = self.discriminator(fake, *label_args(labels.fake))
             real_scores = (
-                self.discriminator(real, *_given(labels.real))
+                self.discriminator(real, *label_args(labels.real))
                 if self.loss.generator_needs_real
                 else None
             )
@@ -271,7 +271,7 @@ class GAN(LightningModule):
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         """Scores of real validation images; the generative metrics are a callback's job."""
         real, labels = self._unpacked(batch)
-        self.log("val/d_real", self.discriminator(real, *_given(labels)).mean(), sync_dist=True)
+        self.log("val/d_real", self.discriminator(real, *label_args(labels)).mean(), sync_dist=True)
 
     def on_validation_model_train(self) -> None:
         """Back to training through ``train()``, which escnn needs to drop its cached filters.
@@ -359,7 +359,7 @@ class GAN(LightningModule):
             z = ema.sample_latent(n, generator=generator).to(self.device)
             if self.classes and labels is None:
                 labels = self.sample_labels(n, generator)
-            return ema(z, *_given(None if labels is None else labels.to(self.device)))
+            return ema(z, *label_args(None if labels is None else labels.to(self.device)))
 
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         drop_cached_filters(checkpoint["state_dict"], self)
@@ -405,11 +405,6 @@ class _Labels:
         if self.real is None or self.fake is None:
             return ()
         return (torch.cat([self.real, self.fake]),)
-
-
-def _given(labels: Tensor | None) -> tuple[Tensor, ...]:
-    """Labels as call arguments: none at all for an unconditional GAN."""
-    return () if labels is None else (labels,)
 
 
 def _check_conditional(generator: Any, discriminator: Any, classes: int) -> None:

@@ -34,6 +34,11 @@ def check_labels(labels: Tensor | None, classes: int, what: str) -> Tensor | Non
     return labels
 
 
+def label_args(labels: Tensor | None) -> tuple[Tensor, ...]:
+    """Labels as call arguments: none at all for an unconditional call, so any network works."""
+    return () if labels is None else (labels,)
+
+
 class LabelChannels(nn.Module):
     """A learnt vector per class, appended to a generator's input as constant channels.
 

@@ -12,6 +12,7 @@ import torch
 from torch import Tensor
 
 from ginv_lightning.nn.base import Discriminator, DiscriminatorBuilder, Generator, GeneratorBuilder
+from ginv_lightning.nn.conditioning import label_args
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.base import Symmetry
 
@@ -50,7 +51,7 @@ class SymmetrizedGenerator(Generator):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         elements = self.symmetry.sample(z.shape[0])
-        return self.symmetry.act_each(elements, self.base(z, *_given(labels)))
+        return self.symmetry.act_each(elements, self.base(z, *label_args(labels)))
 
     @property
     def classes(self) -> int:
@@ -72,7 +73,7 @@ class _Resymmetrized(Generator):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         moves = self.symmetry.sample(z.shape[0])
-        return self.symmetry.act_each(moves, self.base(z, *_given(labels)))
+        return self.symmetry.act_each(moves, self.base(z, *label_args(labels)))
 
     @property
     def classes(self) -> int:
@@ -124,10 +125,5 @@ class SymmetrizedDiscriminator(Discriminator):
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         elements = self.symmetry.orbit_elements(self.samples)
         orbit = torch.cat([self.symmetry.act(g, x) for g in elements])
-        orbit_labels = _given(None if labels is None else labels.repeat(len(elements)))
+        orbit_labels = label_args(None if labels is None else labels.repeat(len(elements)))
         return self.base(orbit, *orbit_labels).view(len(elements), x.shape[0]).mean(0)
-
-
-def _given(labels: Tensor | None) -> tuple[Tensor, ...]:
-    """Labels as call arguments: none for an unconditional call, so any base network works."""
-    return () if labels is None else (labels,)
