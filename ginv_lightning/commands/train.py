@@ -41,6 +41,7 @@ from ginv_lightning.persistence.run_directory import (
     claim_run_directory,
     write_record,
 )
+from ginv_lightning.persistence.wandb_run import wandb_run_finished_after
 
 
 class LoggedConfig(SaveConfigCallback):
@@ -207,5 +208,9 @@ def default_loggers() -> list[dict[str, Any]]:
 
 
 def run_lightning(args: Sequence[str]) -> None:
-    """Run LightningCLI on ``args``, e.g. ``["fit", "--config", "configs/rotdigits_c4.yaml"]``."""
-    GinvCLI(args=list(args))
+    """Run LightningCLI on ``args``, e.g. ``["fit", "--config", "configs/rotdigits_c4.yaml"]``.
+
+    The W&B run it starts is finished when it returns, so runs in one process never mix.
+    """
+    with wandb_run_finished_after():
+        GinvCLI(args=list(args))

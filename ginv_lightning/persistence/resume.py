@@ -70,7 +70,12 @@ def resume_last(config: Any, experiment: dict[str, Any], root: str) -> Path | No
 def point_loggers(
     config: Any, run: Path, wandb_id: str | None = None, resume_step: int | None = None
 ) -> None:
-    """Make ginv's default loggers write into ``run``: the CSV file and the W&B folder there."""
+    """Make ginv's default loggers write into ``run``: the CSV file and the W&B folder there.
+
+    The W&B folder is given as an absolute path: wandb's service process resolves
+    relative ones against its own working directory, the first run's in a process
+    that runs ``ginv`` more than once, and would write a later run into that one.
+    """
     for logger in config.trainer.logger if isinstance(config.trainer.logger, list) else []:
         if logger.class_path.endswith("CSVLogger"):
             logger.init_args.save_dir = str(run.parent.parent)
@@ -78,7 +83,7 @@ def point_loggers(
             if hasattr(logger.init_args, "resume_step"):
                 logger.init_args.resume_step = resume_step
         elif logger.class_path.endswith("WandbLogger"):
-            logger.init_args.save_dir = str(run)
+            logger.init_args.save_dir = str(run.absolute())
             if wandb_id:
                 logger.init_args.id = wandb_id
 
