@@ -157,7 +157,7 @@ def test_the_configs_train_a_few_steps_and_validate_without_fid(config, tmp_path
             "--trainer.max_steps", "2", "--trainer.logger", "false",
             "--trainer.enable_progress_bar", "false",
             "--trainer.default_root_dir", str(tmp_path),
-            "--data.init_args.batch_size", "16", "--samples.every_n_steps", "2", *small,
+            "--data.init_args.batch_size", "4", "--samples.every_n_steps", "2", *small,
             "--trainer.check_val_every_n_epoch", "null", "--trainer.val_check_interval", "1",
             "--trainer.limit_val_batches", "1", "--metrics.num_samples", "16",
         ])  # fmt: skip

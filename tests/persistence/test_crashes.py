@@ -8,8 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 import torch
@@ -24,13 +27,28 @@ def fit(config: str, *extra: str) -> list[str]:
     return ["fit", "--config", config, *QUIET, *extra]
 
 
-def start(args: list[str], cwd: Path) -> subprocess.Popen:
+@dataclass
+class Started:
+    """A ``ginv`` in a process (and session) of its own; its stderr goes to a file, which,
+    unlike a pipe nobody reads until the end, can never fill up and block it."""
+
+    process: subprocess.Popen
+    log: IO[str]
+
+    def stderr(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-3000:]
+
+
+def start(args: list[str], cwd: Path) -> Started:
     env = {**os.environ, "PYTHONPATH": str(REPO), "WANDB_MODE": "offline"}
     ginv = Path(sys.executable).parent / "ginv"
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (outlives this call, as the process does)
+    process = subprocess.Popen(
         [str(ginv), *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stderr=log, text=True, start_new_session=True,
     )  # fmt: skip
+    return Started(process, log)
 
 
 def step_of(checkpoint: Path) -> int:
@@ -44,9 +62,9 @@ def logged_steps(run: Path) -> list[int]:
 
 @pytest.mark.slow
 def test_two_fits_started_together_in_one_folder_never_share_a_file(tmp_path):
-    processes = [start(fit("rotdigits_c4", "--trainer.max_steps", "20"), tmp_path) for _ in "ab"]
-    for process in processes:
-        assert process.wait(timeout=600) == 0, process.stderr.read()[-3000:]
+    fits = [start(fit("rotdigits_c4", "--trainer.max_steps", "20"), tmp_path) for _ in "ab"]
+    for started in fits:
+        assert started.process.wait(timeout=600) == 0, started.stderr()
     runs = sorted((tmp_path / "runs" / "rotdigits_c4").iterdir())
     assert [r.name for r in runs] == ["version_0", "version_1"]
     for run in runs:
@@ -60,54 +78,17 @@ def test_two_fits_started_together_in_one_folder_never_share_a_file(tmp_path):
 
 
 @pytest.mark.slow
-def test_resume_picks_the_same_experiment_even_when_another_run_is_newer(tmp_path):
-    first = run_ginv(*fit("rotdigits_c4", "--trainer.max_steps", "10"), cwd=tmp_path)
-    assert first.returncode == 0, first.stderr[-3000:]
-    other = run_ginv(*fit("rotdigits_cnn", "--trainer.max_steps", "10"), cwd=tmp_path)
-    assert other.returncode == 0, other.stderr[-3000:]
-    cnn_last = tmp_path / "runs/rotdigits_cnn/version_0/checkpoints/last.ckpt"
-    before = cnn_last.read_bytes()
-
-    resumed = run_ginv(*fit("rotdigits_c4", "--trainer.max_steps", "16", "--ckpt_path", "last"),
-                       cwd=tmp_path)  # fmt: skip
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
-    assert "resuming from runs/rotdigits_c4/version_0/checkpoints/last.ckpt" in resumed.stderr
-    assert step_of(tmp_path / "runs/rotdigits_c4/version_0/checkpoints/last.ckpt") == 16
-    assert cnn_last.read_bytes() == before
-    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == [
-        "rotdigits_c4",
-        "rotdigits_cnn",
-    ]
-
-    c4_last = tmp_path / "runs/rotdigits_c4/version_0/checkpoints/last.ckpt"
-    forced = run_ginv(*fit("rotdigits_cnn", "--ckpt_path", str(c4_last)), cwd=tmp_path)
-    assert forced.returncode == 2 and "Traceback" not in forced.stderr
-    assert (
-        "(config 'rotdigits_c4') does not match this run (config 'rotdigits_cnn')" in forced.stderr
-    )
-    assert "model.generator.class_path" in forced.stderr
-    assert [p.name for p in (tmp_path / "runs/rotdigits_cnn").iterdir()] == ["version_0"]
-    evaluated = run_ginv("validate", "--config", "rotdigits_cnn", "--ckpt_path", str(c4_last),
-                         "--model.group", "D4", cwd=tmp_path)  # fmt: skip
-    assert evaluated.returncode == 2 and "model.generator.class_path" in evaluated.stderr
-
-    fresh = run_ginv(*fit("rotdigits_symmetrized", "--trainer.max_steps", "4",
-                          "--ckpt_path", "last"), cwd=tmp_path)  # fmt: skip
-    assert fresh.returncode == 0 and "resuming" not in fresh.stderr  # no run yet: a fresh start
-    assert step_of(tmp_path / "runs/rotdigits_symmetrized/version_0/checkpoints/last.ckpt") == 4
-
-
-@pytest.mark.slow
 def test_a_kill_during_a_checkpoint_write_keeps_the_previous_one_and_resume_cleans_up(tmp_path):
     marker = tmp_path / "paused"
     plugin = json.dumps({"class_path": "tests.persistence.pausing_io.PausingCheckpointIO",
                          "init_args": {"marker": str(marker), "pause_at": 4}})  # fmt: skip
     # writes: step=38 and last at the end of epoch 1, step=76, then last.ckpt of step 76 pauses
-    process = start(fit("rotdigits_c4", "--trainer.max_steps", "400", "--trainer.plugins", plugin),
+    started = start(fit("rotdigits_c4", "--trainer.max_steps", "400", "--trainer.plugins", plugin),
                     tmp_path)  # fmt: skip
+    process = started.process
     deadline = time.monotonic() + 600
     while not marker.exists():
-        assert process.poll() is None, process.stderr.read()[-3000:]
+        assert process.poll() is None, started.stderr()
         assert time.monotonic() < deadline
         time.sleep(0.2)
     os.killpg(process.pid, signal.SIGKILL)
@@ -135,14 +116,19 @@ def test_training_that_ends_by_max_time_or_ctrl_c_checkpoints_its_last_step(tmp_
     final = logged_steps(run)[-1]  # the last logged batch: two optimiser steps each
     assert step_of(run / "checkpoints" / "last.ckpt") == 2 * (final + 1)
 
-    process = start(fit("rotdigits_c4", "--trainer.max_steps", "100000"), tmp_path)
+    started = start(fit("rotdigits_c4", "--trainer.max_steps", "100000"), tmp_path)
+    process = started.process
     first = tmp_path / "runs/rotdigits_c4/version_1/checkpoints/last.ckpt"
     deadline = time.monotonic() + 600
     while not first.exists():
-        assert process.poll() is None and time.monotonic() < deadline
+        assert process.poll() is None and time.monotonic() < deadline, started.stderr()
         time.sleep(0.2)
     time.sleep(1.5)  # into the next epoch
     process.send_signal(signal.SIGINT)
-    process.wait(timeout=300)  # saving and closing W&B take long when the suite runs beside
+    try:
+        process.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        raise AssertionError(f"no exit 120 s after Ctrl-C; stderr: {started.stderr()}") from None
     interrupted = logged_steps(first.parent.parent)[-1]
     assert step_of(first) >= 2 * (interrupted + 1) > 38  # saved at the interrupt, mid-epoch
