@@ -24,7 +24,7 @@ from lightning.pytorch.cli import LightningArgumentParser
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.gan.module import GAN
-from ginv_lightning.shapes import DataShape, ImageShape, VectorShape
+from ginv_lightning.shapes import DataShape, ImageShape, SetShape, VectorShape
 from ginv_lightning.shipped_configs import find_config
 
 EXPERIMENT_KEY = "ginv_experiment"
@@ -34,10 +34,10 @@ SECTIONS = ("model", "data")
 def data_shape_of(data: Any) -> DataShape:
     """The shape a data module delivers; a clear error for data modules that do not say."""
     shape = getattr(data, "data_shape", None)
-    if not isinstance(shape, ImageShape | VectorShape):
+    if not isinstance(shape, ImageShape | VectorShape | SetShape):
         raise ConfigError(
             f"data: {type(data).__name__} has no `data_shape`; a data module for ginv must "
-            "expose one (an ImageShape or a VectorShape from ginv_lightning.shapes)"
+            "expose one (an ImageShape, VectorShape or SetShape from ginv_lightning.shapes)"
         )
     return shape
 

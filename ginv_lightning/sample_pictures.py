@@ -2,8 +2,9 @@
 
 Images are tiled as they are; voxel grids are shown by their maximum-intensity
 projections along the three axes, side by side; points (N, d) are drawn as
-scatter plots of their coordinate pairs. :func:`save_samples` picks the picture
-from the samples' shape, so every kind of data gives one PNG.
+scatter plots of their coordinate pairs; sets of points (N, k, d) as one small
+scatter plot per set. :func:`save_samples` picks the picture from the samples'
+shape, so every kind of data gives one PNG.
 """
 
 from __future__ import annotations
@@ -73,6 +74,25 @@ def save_scatter(points: Tensor, path: Path, max_panels: int = 3) -> None:
     figure.savefig(path)
 
 
+def save_set_scatters(sets: Tensor, path: Path, most: int = 16) -> None:
+    """The first ``most`` sets (N, k, d), one panel each: the first two coordinates of
+    their points, on one symmetric range with equal aspect (a turned set looks turned)."""
+    from matplotlib.figure import Figure
+
+    values = sets[:most].detach().cpu().double().numpy()
+    columns = math.ceil(math.sqrt(len(values)))
+    rows = math.ceil(len(values) / columns)
+    figure = Figure(figsize=(1.6 * columns, 1.6 * rows), dpi=100, layout="constrained")
+    limit = 1.05 * float(abs(values).max() or 1.0)
+    for index, points in enumerate(values, start=1):
+        axes = figure.add_subplot(rows, columns, index)
+        y = points[:, 1] if points.shape[1] > 1 else 0 * points[:, 0]
+        axes.scatter(points[:, 0], y, s=8, linewidths=0)
+        axes.set(xlim=(-limit, limit), ylim=(-limit, limit), xticks=[], yticks=[])
+        axes.set_aspect("equal")
+    figure.savefig(path)
+
+
 def class_rows(classes: int, n: int) -> Tensor | None:
     """Labels for a grid of one row per class, ``n // classes`` samples each (None: no classes)."""
     if not classes:
@@ -80,11 +100,16 @@ def class_rows(classes: int, n: int) -> Tensor | None:
     return torch.arange(classes).repeat_interleave(max(1, n // classes))
 
 
-def save_samples(samples: Tensor, path: str | Path, per_row: int | None = None) -> Path:
-    """Write samples as one PNG: images in [-1, 1] as a grid, points (N, d) as scatter plots."""
+def save_samples(
+    samples: Tensor, path: str | Path, per_row: int | None = None, *, sets: bool = False
+) -> Path:
+    """Write samples as one PNG: images in [-1, 1] as a grid, points (N, d) as scatter plots,
+    and with ``sets`` (N, k, d) as a scatter plot per set."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if samples.dim() == 2:
+    if sets:
+        save_set_scatters(samples, path)
+    elif samples.dim() == 2:
         save_scatter(samples, path)
     else:
         save_image(image_grid(samples, per_row), path)

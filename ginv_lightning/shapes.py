@@ -65,6 +65,34 @@ class VectorShape:
         return f"points of R^{self.dim}{_in_classes(self.classes)}"
 
 
+@dataclass(frozen=True)
+class SetShape:
+    """Sets of ``items`` points of R^dim, batched as (N, items, dim): the order of the items
+    within a set carries no information (groups that permute them apply).
+
+    ``classes`` > 0: every set comes with a class label, as for :class:`ImageShape`.
+    """
+
+    items: int
+    dim: int
+    classes: int = 0
+
+    def __post_init__(self) -> None:
+        _check_classes(self.classes)
+        if self.items < 1:
+            raise ValueError(f"a set needs at least 1 item, got {self.items}")
+        if self.dim < 1:
+            raise ValueError(f"item dimension must be >= 1, got {self.dim}")
+
+    @property
+    def space_dims(self) -> int:
+        """The dimension of the space the items are points of."""
+        return self.dim
+
+    def describe(self) -> str:
+        return f"sets of {self.items} points of R^{self.dim}{_in_classes(self.classes)}"
+
+
 def _check_classes(classes: int) -> None:
     if classes < 0 or classes == 1:
         raise ValueError(f"classes must be 0 (no labels) or >= 2, got {classes}")
@@ -76,4 +104,4 @@ def _in_classes(classes: int) -> str:
 
 # What a data module exposes as ``data_shape``, what ``ginv fit`` links into
 # ``GAN(data_shape=...)`` and what a network builder receives after the symmetry.
-DataShape = ImageShape | VectorShape
+DataShape = ImageShape | VectorShape | SetShape

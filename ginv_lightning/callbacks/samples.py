@@ -11,6 +11,7 @@ from lightning.pytorch.utilities import rank_zero_only
 from torch import Tensor
 
 from ginv_lightning.sample_pictures import class_rows, save_samples
+from ginv_lightning.shapes import SetShape
 
 
 class SampleGrid(Callback):
@@ -74,7 +75,8 @@ class SampleGrid(Callback):
         assert self._directory is not None
         per_row = None if labels is None else len(labels) // pl_module.classes
         name = f"step_{self._last_step:07d}.png"
-        path = save_samples(images, self._directory / name, per_row)
+        sets = isinstance(pl_module.shape, SetShape)
+        path = save_samples(images, self._directory / name, per_row, sets=sets)
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)

@@ -81,12 +81,10 @@ def run(args: argparse.Namespace) -> int:
     shape = data_shape_of(data)
     symmetries = [resolve_group(name) for name in args.groups]
     for symmetry in symmetries:  # all refused before any work
-        if symmetry.dimensionality != shape.space_dims:
-            raise ConfigError(
-                f"--groups: {symmetry.name} acts on {symmetry.dimensionality}-D space, but the "
-                f"data are {shape.describe()}; choose groups for {shape.space_dims}-D data "
-                "(`ginv groups list` shows what each group acts on)"
-            )
+        try:
+            symmetry.check_data(shape)
+        except ValueError as exc:
+            raise ConfigError(f"--groups: {exc}") from None
     samples = _samples(data, args.split)
     half = len(samples) // 2
     print(

@@ -21,6 +21,11 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="KEY=VALUE",
         help="a group parameter, e.g. --param bandwidth=6",
     )
+    show.add_argument(
+        "--check",
+        action="store_true",
+        help="also check on random data that the action is a group action: g.(h.x) = (gh).x",
+    )
     parser.set_defaults(run=run)
 
 
@@ -40,6 +45,14 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  {item}")
         else:
             print(f"{key}: {value}")
+    if args.check:
+        from ginv_lightning.symmetry.errors import GroupError
+        from ginv_lightning.symmetry.group_law import check_group_law
+
+        law = check_group_law(symmetry)
+        if law.violation is not None:
+            raise GroupError(f"{symmetry.name}: {law}")
+        print(f"check: {law}")
     return 0
 
 

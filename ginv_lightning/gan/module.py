@@ -114,12 +114,10 @@ class GAN(LightningModule):
             self.symmetry = resolve_group(group)
         except GroupError as exc:
             raise ConfigError(f"model.group: {exc}") from None
-        if self.symmetry.dimensionality != data_shape.space_dims:
-            raise ConfigError(
-                f"model.group: {self.symmetry.name} acts on {self.symmetry.dimensionality}-D "
-                f"space, but the data are {data_shape.describe()}; choose a group for "
-                f"{data_shape.space_dims}-D data (`ginv groups list` shows what each group acts on)"
-            )
+        try:
+            self.symmetry.check_data(data_shape)
+        except ValueError as exc:
+            raise ConfigError(f"model.group: {exc}") from None
         self.shape: DataShape = data_shape
         self.classes = data_shape.classes
         self.generator = _build("generator", generator, self.symmetry, self.shape)

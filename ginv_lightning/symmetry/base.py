@@ -1,10 +1,10 @@
-"""The Symmetry contract: a group, the space it acts on, and its action on data."""
+"""Groups backed by an escnn gspace: the group, the space it acts on, and its action on data."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -19,18 +19,27 @@ from ginv_lightning.symmetry.action import (
     signed_permutation,
     to_tensor_axes,
 )
+from ginv_lightning.symmetry.contract import GroupAction
+
+if TYPE_CHECKING:
+    from ginv_lightning.shapes import DataShape
 
 
-class Symmetry:
+class Symmetry(GroupAction):
     """A symmetry group G acting on signals over a grid, or on points, backed by an escnn gspace.
 
     The gspace carries the mathematics (the group, its representations, its
-    action on the base space); this class adds what GAN training needs on top:
-    enumerating or Haar-sampling elements reproducibly, and a differentiable,
-    batched action on tensors. Images (N, C, *grid) move by their grid; points
-    (N, d) of the base space R^d itself move by the base-space representation
-    (2-D rotations and reflections for the planar groups), so vector data use
-    the same groups and plugins as images.
+    action on the base space); this class adds what GAN training needs on top
+    (the :class:`GroupAction` contract): enumerating or Haar-sampling elements
+    reproducibly, and a differentiable, batched action on tensors. Images
+    (N, C, *grid) move by their grid; points (N, d) of the base space R^d itself
+    move by the base-space representation (2-D rotations and reflections for the
+    planar groups), so vector data use the same groups and plugins as images.
+
+    Coordinates: escnn's planar groups act on (x, y) with y pointing *up*, while
+    image rows run *down*; a positive rotation (``C4``'s first non-identity
+    element, a quarter turn) turns an image counter-clockwise as displayed, like
+    ``torch.rot90(image, 1, (-2, -1))``, and the point (1, 0) to (0, 1).
 
     Args:
         name: canonical name, e.g. ``"C4"``.
@@ -61,6 +70,9 @@ class Symmetry:
         self.fourier_grid = fourier_grid or {}
         if not self.is_finite and bandwidth is None:
             raise ValueError(f"continuous group {name} needs a bandwidth")
+
+    generator = "ginv_lightning.nn.EquivariantGenerator"
+    discriminator = "ginv_lightning.nn.InvariantDiscriminator"
 
     def __repr__(self) -> str:
         return f"Symmetry({self.name!r}, gspace={self.gspace.name!r})"
@@ -110,12 +122,39 @@ class Symmetry:
         """Elements to average an orbit over: all of a finite group, else ``samples`` draws."""
         return self.elements() if self.is_finite else self.sample(samples, generator)
 
+    @property
+    def identity(self) -> GroupElement:
+        return self.group.identity
+
+    def compose(self, g: GroupElement, h: GroupElement) -> GroupElement:
+        return g @ h
+
+    def check_data(self, shape: DataShape) -> None:
+        from ginv_lightning.shapes import ImageShape, VectorShape
+
+        if not isinstance(shape, ImageShape | VectorShape):
+            wanted = "a group made for them"
+        elif shape.space_dims != self.dimensionality:
+            wanted = f"a group for {shape.space_dims}-D data"
+        else:
+            return
+        raise ValueError(
+            f"{self.name} acts on {self.dimensionality}-D space, but the data are "
+            f"{shape.describe()}; choose {wanted} (`ginv groups list` shows what each group "
+            "acts on)"
+        )
+
+    def example_data(self, n: int, generator: torch.Generator) -> Tensor:
+        """Two-channel grids of 8 points a side (exact elements move them exactly)."""
+        shape = (n, 2, *[8] * self.dimensionality)
+        return torch.randn(shape, generator=generator, dtype=torch.float64)
+
     def grid_matrix(self, element: GroupElement) -> np.ndarray:
         """How ``element`` moves grid coordinates, in tensor-axis order."""
         return to_tensor_axes(self.gspace.basespace_action(element))
 
     def is_exact(self, element: GroupElement) -> bool:
-        """Whether the element maps grid points to grid points (no interpolation)."""
+        """Whether the element maps grid points to grid points (no interpolation of images)."""
         return signed_permutation(self.grid_matrix(element)) is not None
 
     @property
