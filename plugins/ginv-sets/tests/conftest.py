@@ -1,0 +1,76 @@
+"""The plugin really installed with pip for the whole session, and the real ``ginv`` command.
+
+At start-up the plugin is built from a copy of its source and installed with
+``pip install --target`` into a temporary directory, which goes on ``sys.path``
+(before the test modules are imported) and on ``PYTHONPATH`` for subprocesses:
+the tests see the installed distribution and its entry points, as a user's
+environment would, and nothing is installed into the running environment.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+PLUGIN = Path(__file__).resolve().parents[1]
+SITE = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from ginv_lightning.symmetry.registry import default_registry
+
+    root = Path(tempfile.mkdtemp(prefix="ginv-sets-"))
+    source = root / "ginv-sets"  # a copy, so that the checkout gets no build files
+    shutil.copytree(
+        PLUGIN, source, ignore=shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__")
+    )
+    site = root / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
+         "--no-build-isolation", "--target", str(site), str(source)],
+        check=True,
+    )  # fmt: skip
+    config.stash[SITE] = site
+    sys.path.insert(0, str(site))
+    importlib.invalidate_caches()
+    default_registry.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from ginv_lightning.symmetry.registry import default_registry
+
+    site = config.stash.get(SITE, None)
+    if site is None:
+        return
+    sys.path.remove(str(site))
+    default_registry.cache_clear()
+    shutil.rmtree(site.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sets_site(pytestconfig: pytest.Config) -> Path:
+    """Where the plugin is installed (its package and its dist-info)."""
+    return pytestconfig.stash[SITE]
+
+
+@pytest.fixture(scope="session")
+def ginv_with_sets(sets_site: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed ``ginv`` console script with the plugin installed; capture its output."""
+
+    def run(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+        path = os.pathsep.join(filter(None, [str(sets_site), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "PYTHONPATH": path, "WANDB_MODE": "offline"}
+        script = Path(sys.executable).parent / "ginv"
+        return subprocess.run(
+            [str(script), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
+        )
+
+    return run

@@ -1,0 +1,62 @@
+"""``ginv fit`` and ``ginv sample`` on sets with the installed plugin, and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+SHORT = [
+    "--trainer.max_steps", "20", "--trainer.check_val_every_n_epoch", "1",
+    "--trainer.enable_progress_bar", "false", "--data.init_args.batches_per_epoch", "5",
+    "--data.init_args.num_train", "200", "--samples.every_n_steps", "0",
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("config", ["digit_sets_s16.yaml", "turned_digit_sets_c4xs16.yaml"])
+def test_fit_logs_the_set_distance_draws_sets_and_samples(ginv_with_sets, tmp_path, config):
+    result = ginv_with_sets("fit", "--config", str(CONFIGS / config), *SHORT, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    (run,) = (tmp_path / "runs").glob("*/version_0")
+    with open(run / "metrics.csv") as handle:
+        distances = [float(r["val/set_w2"]) for r in csv.DictReader(handle) if r.get("val/set_w2")]
+    assert len(distances) == 2 and all(d > 0 for d in distances)
+    assert (run / "samples" / "step_0000020.png").stat().st_size > 1000  # the final grid
+    if config != "digit_sets_s16.yaml":
+        return  # sampling is the same code for both groups
+
+    checkpoint = run / "checkpoints" / "last.ckpt"
+    result = ginv_with_sets("sample", "--ckpt", str(checkpoint), "--n", "5", "--out", "s.npz",
+                            cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    with np.load(tmp_path / "s.npz") as arrays:
+        assert arrays["sets"].shape == (5, 16, 2)
+    result = ginv_with_sets("sample", "--ckpt", str(checkpoint), "--out", "s.png", cwd=tmp_path)
+    assert result.returncode == 0 and (tmp_path / "s.png").stat().st_size > 1000
+
+
+@pytest.mark.parametrize(
+    ("config", "extra", "message"),
+    [
+        ("digit_sets_s16.yaml", ["--model.group", "S8"],
+         "model.group: S8 permutes sets of 8 items, but the data are sets of 16 points of R^2; "
+         "use S16 or data with 8 items"),
+        ("../../../configs/rotdigits_c4.yaml", ["--model.group", "S16"],
+         "model.group: S16 permutes the items of sets, but the data are 1-channel 24x24 images"),
+        ("digit_sets_s16.yaml", ["--model.group", "C4"],
+         "model.group: C4 acts on 2-D space, but the data are sets of 16 points of R^2; choose "
+         "a group made for them"),
+    ],
+)  # fmt: skip
+def test_groups_and_data_that_do_not_fit_are_one_line(ginv_with_sets, tmp_path, config, extra,
+                                                      message):  # fmt: skip
+    result = ginv_with_sets("fit", "--config", str(CONFIGS / config), *extra, cwd=tmp_path)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "ginv: error:" in line]
+    assert line.startswith("ginv: error: ") and message in line
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").rglob("*.ckpt"))
