@@ -46,7 +46,8 @@ def table_markdown(table: Table, seeds: tuple[int, ...], records: list[dict[str,
     lines = [
         f"**{table.title}**: {table.steps} optimiser steps{batch}, seeds "
         f"{', '.join(map(str, seeds))}; {QUALITY.get(headline, headline)}{scale} (lower is "
-        f"better), per seed in brackets; ratio = it / {table.baseline}'s at the same fraction",
+        f"better), per seed in brackets; ratio = {QUALITY.get(headline, headline)} / "
+        f"{table.baseline}'s at the same fraction",
         "",
         "| data | config | "
         + QUALITY.get(headline, headline)
