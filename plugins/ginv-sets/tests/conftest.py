@@ -25,19 +25,12 @@ SITE = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from ginv_lightning.plugin_testing import install_into
     from ginv_lightning.symmetry.registry import default_registry
 
     root = Path(tempfile.mkdtemp(prefix="ginv-sets-"))
-    source = root / "ginv-sets"  # a copy, so that the checkout gets no build files
-    shutil.copytree(
-        PLUGIN, source, ignore=shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__")
-    )
     site = root / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--target", str(site), str(source)],
-        check=True,
-    )  # fmt: skip
+    install_into(PLUGIN, site, root)
     config.stash[SITE] = site
     sys.path.insert(0, str(site))
     importlib.invalidate_caches()

@@ -25,30 +25,13 @@ CONFIG = PLUGIN / "configs" / "polycubes_octahedral.yaml"
 SITE = pytest.StashKey[Path]()
 
 
-def plugin_source(scratch: Path) -> Path:
-    """A copy of the plugin's source to build from, so that the checkout gets no build files."""
-    source = scratch / "ginv-volumetric"
-    shutil.copytree(
-        PLUGIN, source, ignore=shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__")
-    )
-    return source
-
-
-def install_plugin(target: Path, scratch: Path) -> None:
-    """``pip install --target`` the plugin (built from a copy in ``scratch``)."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--no-build-isolation", "--target", str(target), str(plugin_source(scratch))],
-        check=True,
-    )  # fmt: skip
-
-
 def pytest_configure(config: pytest.Config) -> None:
+    from ginv_lightning.plugin_testing import install_into
     from ginv_lightning.symmetry.registry import default_registry
 
     root = Path(tempfile.mkdtemp(prefix="ginv-volumetric-"))
     site = root / "site"
-    install_plugin(site, root)
+    install_into(PLUGIN, site, root)
     config.stash[SITE] = site
     sys.path.insert(0, str(site))
     importlib.invalidate_caches()

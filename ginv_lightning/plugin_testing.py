@@ -1,0 +1,65 @@
+"""Testing a symmetry plugin as users get it: pip-installed, listed, uninstalled.
+
+For a plugin's own test suite (``plugins/ginv-volumetric/tests`` and
+``plugins/ginv-sets/tests`` use it): build and install the plugin from a copy of
+its source into a folder put on ``sys.path`` for the session, and install and
+uninstall it for real in a throwaway virtual environment that borrows the
+running environment's packages, so nothing is installed into, or removed from,
+the environment the tests run in and nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import shutil
+import site
+import subprocess
+import sys
+from pathlib import Path
+
+PIP_OFFLINE = ("--quiet", "--no-deps", "--no-index", "--no-build-isolation")
+
+
+def source_copy(plugin: Path, scratch: Path) -> Path:
+    """A copy of the plugin's source without tests and build files (the checkout stays clean)."""
+    copy = scratch / plugin.name
+    ignored = shutil.ignore_patterns("tests", "build", "*.egg-info", "__pycache__")
+    shutil.copytree(plugin, copy, ignore=ignored)
+    return copy
+
+
+def install_into(plugin: Path, target: Path, scratch: Path) -> None:
+    """``pip install --target target`` the plugin, built from a copy in ``scratch``."""
+    source = source_copy(plugin, scratch)
+    command = [sys.executable, "-m", "pip", "install", *PIP_OFFLINE, "--target", str(target)]
+    subprocess.run([*command, str(source)], check=True)
+
+
+def throwaway_venv(root: Path) -> Path:
+    """A venv whose site-packages also reads this environment's (its .pth files included);
+    returns its python."""
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(root)], check=True)
+    python = root / "bin" / "python"
+    own = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    lines = [f"import site; site.addsitedir({path!r})" for path in site.getsitepackages()]
+    (Path(own) / "outer-environment.pth").write_text("\n".join(lines) + "\n")
+    return python
+
+
+def pip(python: Path, *args: str, cwd: Path) -> None:
+    """Run pip of that environment (offline, no dependencies for ``install``)."""
+    extra = PIP_OFFLINE if args[0] == "install" else ("--quiet",)
+    command = [str(python), "-m", "pip", "--disable-pip-version-check", args[0], *extra]
+    subprocess.run([*command, *args[1:]], check=True, cwd=cwd)
+
+
+def listed_groups(python: Path, cwd: Path) -> dict[str, str]:
+    """``ginv groups list`` in that environment: each name's order, distribution and version."""
+    result = subprocess.run(
+        [str(python), "-m", "ginv_lightning.cli", "groups", "list"],
+        capture_output=True, text=True, cwd=cwd, check=True,
+    )  # fmt: skip
+    rows = [line.split() for line in result.stdout.splitlines()[1:]]
+    return {row[0]: " ".join([row[1], *row[-3:-1]]) for row in rows}
