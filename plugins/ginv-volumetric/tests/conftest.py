@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 PLUGIN = Path(__file__).resolve().parents[1]
-CONFIG = PLUGIN / "configs" / "polycubes_octahedral.yaml"
 SITE = pytest.StashKey[Path]()
 
 

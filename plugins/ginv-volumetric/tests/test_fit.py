@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import CONFIG
 from PIL import Image
 
+# Not imported from conftest: another plugin's tests have a conftest module of that name too.
+CONFIG = Path(__file__).resolve().parents[1] / "configs" / "polycubes_octahedral.yaml"
 QUICK = [
     "--trainer.max_epochs", "1",
     "--trainer.limit_train_batches", "3",
