@@ -42,6 +42,7 @@ class Started:
 
 def start(args: list[str], cwd: Path) -> Started:
     env = {**os.environ, "PYTHONPATH": str(REPO), "WANDB_MODE": "offline"}
+    env["PYTHONFAULTHANDLER"] = "1"  # a SIGABRT prints every thread's stack (see below)
     ginv = Path(sys.executable).parent / "ginv"
     log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (outlives this call, as the process does)
     process = subprocess.Popen(
@@ -128,6 +129,8 @@ def test_training_that_ends_by_max_time_or_ctrl_c_checkpoints_its_last_step(tmp_
     try:
         process.wait(timeout=120)
     except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)  # its threads' stacks, to say where it hangs
+        time.sleep(5)
         os.killpg(process.pid, signal.SIGKILL)
         raise AssertionError(f"no exit 120 s after Ctrl-C; stderr: {started.stderr()}") from None
     interrupted = logged_steps(first.parent.parent)[-1]
