@@ -36,8 +36,16 @@ class Started:
     log: IO[str]
 
     def stderr(self) -> str:
+        """The end of its stderr, or the thread stacks it printed on SIGABRT."""
         self.log.seek(0)
-        return self.log.read()[-3000:]
+        text = self.log.read()
+        dump = text.find("Fatal Python error")
+        return text[dump : dump + 8000] if dump >= 0 else text[-3000:]
+
+    def signal_state(self) -> str:
+        """Its signal bit masks (pending, blocked, ignored, caught), from /proc."""
+        with open(f"/proc/{self.process.pid}/status") as status:
+            return " ".join(line.strip() for line in status if line.startswith(("Sig", "ShdPnd")))
 
 
 def start(args: list[str], cwd: Path) -> Started:
@@ -47,9 +55,17 @@ def start(args: list[str], cwd: Path) -> Started:
     log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (outlives this call, as the process does)
     process = subprocess.Popen(
         [str(ginv), *args], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-        stderr=log, text=True, start_new_session=True,
+        stderr=log, text=True, start_new_session=True, preexec_fn=_default_ctrl_c,
     )  # fmt: skip
     return Started(process, log)
+
+
+def _default_ctrl_c() -> None:
+    """In the child, before exec: Ctrl-C unblocked and with its default action, as in a
+    terminal, whatever this test process set or inherited (a child inherits both, and a
+    Python that starts with SIGINT ignored keeps ignoring it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def step_of(checkpoint: Path) -> int:
@@ -129,9 +145,12 @@ def test_training_that_ends_by_max_time_or_ctrl_c_checkpoints_its_last_step(tmp_
     try:
         process.wait(timeout=120)
     except subprocess.TimeoutExpired:
+        signals = started.signal_state()
         process.send_signal(signal.SIGABRT)  # its threads' stacks, to say where it hangs
         time.sleep(5)
         os.killpg(process.pid, signal.SIGKILL)
-        raise AssertionError(f"no exit 120 s after Ctrl-C; stderr: {started.stderr()}") from None
+        raise AssertionError(
+            f"no exit 120 s after Ctrl-C; {signals}; stderr: {started.stderr()}"
+        ) from None
     interrupted = logged_steps(first.parent.parent)[-1]
     assert step_of(first) >= 2 * (interrupted + 1) > 38  # saved at the interrupt, mid-epoch
