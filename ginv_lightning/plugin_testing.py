@@ -10,10 +10,13 @@ the environment the tests run in and nothing is downloaded.
 
 from __future__ import annotations
 
+import importlib
+import os
 import shutil
 import site
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 PIP_OFFLINE = ("--quiet", "--no-deps", "--no-index", "--no-build-isolation")
@@ -32,6 +35,41 @@ def install_into(plugin: Path, target: Path, scratch: Path) -> None:
     source = source_copy(plugin, scratch)
     command = [sys.executable, "-m", "pip", "install", *PIP_OFFLINE, "--target", str(target)]
     subprocess.run([*command, str(source)], check=True)
+
+
+def install_for_session(plugin: Path) -> Path:
+    """Install the plugin into a new temporary folder, put first on ``sys.path`` (and the
+    group registry re-read); returns the folder, for :func:`remove_session_install`."""
+    from ginv_lightning.symmetry.registry import default_registry
+
+    root = Path(tempfile.mkdtemp(prefix=f"{plugin.name}-"))
+    target = root / "site"
+    install_into(plugin, target, root)
+    sys.path.insert(0, str(target))
+    importlib.invalidate_caches()
+    default_registry.cache_clear()
+    return target
+
+
+def remove_session_install(target: Path) -> None:
+    """Undo :func:`install_for_session`."""
+    from ginv_lightning.symmetry.registry import default_registry
+
+    sys.path.remove(str(target))
+    default_registry.cache_clear()
+    shutil.rmtree(target.parent, ignore_errors=True)
+
+
+def run_ginv_with(
+    target: Path, *args: str, cwd: Path, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``ginv`` console script with the plugin in ``target`` on its path."""
+    path = os.pathsep.join(filter(None, [str(target), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "WANDB_MODE": "offline"}
+    script = Path(sys.executable).parent / "ginv"
+    return subprocess.run(
+        [str(script), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
+    )
 
 
 def throwaway_venv(root: Path) -> Path:

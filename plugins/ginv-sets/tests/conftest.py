@@ -9,43 +9,27 @@ environment would, and nothing is installed into the running environment.
 
 from __future__ import annotations
 
-import importlib
-import os
-import shutil
 import subprocess
-import sys
-import tempfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
+
+from ginv_lightning.plugin_testing import install_for_session, remove_session_install, run_ginv_with
 
 PLUGIN = Path(__file__).resolve().parents[1]
 SITE = pytest.StashKey[Path]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from ginv_lightning.plugin_testing import install_into
-    from ginv_lightning.symmetry.registry import default_registry
-
-    root = Path(tempfile.mkdtemp(prefix="ginv-sets-"))
-    site = root / "site"
-    install_into(PLUGIN, site, root)
-    config.stash[SITE] = site
-    sys.path.insert(0, str(site))
-    importlib.invalidate_caches()
-    default_registry.cache_clear()
+    config.stash[SITE] = install_for_session(PLUGIN)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    from ginv_lightning.symmetry.registry import default_registry
-
     site = config.stash.get(SITE, None)
-    if site is None:
-        return
-    sys.path.remove(str(site))
-    default_registry.cache_clear()
-    shutil.rmtree(site.parent, ignore_errors=True)
+    if site is not None:
+        remove_session_install(site)
 
 
 @pytest.fixture(scope="session")
@@ -57,13 +41,4 @@ def sets_site(pytestconfig: pytest.Config) -> Path:
 @pytest.fixture(scope="session")
 def ginv_with_sets(sets_site: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed ``ginv`` console script with the plugin installed; capture its output."""
-
-    def run(*args: str, cwd: Path, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-        path = os.pathsep.join(filter(None, [str(sets_site), os.environ.get("PYTHONPATH")]))
-        env = {**os.environ, "PYTHONPATH": path, "WANDB_MODE": "offline"}
-        script = Path(sys.executable).parent / "ginv"
-        return subprocess.run(
-            [str(script), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
-        )
-
-    return run
+    return partial(run_ginv_with, sets_site)
