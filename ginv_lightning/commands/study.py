@@ -15,7 +15,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "study",
         help="measure W1 against n for invariant and ordinary GANs (sample-complexity study)",
-        description="Train a grid of GANs on n points of a G-invariant target, measure the "
+        description="Train a grid of GANs on n samples of a G-invariant target, measure the "
         "Wasserstein-1 error, fit slopes and the effective-sample-size multiplier. "
         "Rerunning the same command resumes an interrupted study.",
     )
@@ -59,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     evaluation = config.evaluation
     analysis = analyse(rows, floor, evaluation.resolve_factor, evaluation.bootstrap)
     title = f"{config.target!r}, {config.training.steps} generator steps"
-    plot = plot_w1_vs_n(analysis, title, config.out / "w1_vs_n.png")
+    unit = config.target.unit
+    plot = plot_w1_vs_n(analysis, title, config.out / "w1_vs_n.png", unit)
     outputs = [results, plot]
     if evaluation.trace:
         outputs.append(
@@ -67,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
                 rows, evaluation.trace, config.training.steps, title, config.out / "convergence.png"
             )
         )
-    markdown = summary_markdown(analysis, repr(config.target), evaluation.samples)
+    markdown = summary_markdown(analysis, repr(config.target), evaluation.samples, unit)
     outputs.extend(write_summary(analysis, markdown, config.out))
     print()
     print(markdown)

@@ -1,4 +1,4 @@
-"""A LightningDataModule of points in R^d: n seeded training points and a held-out sample."""
+"""A LightningDataModule of a target law: n seeded training samples and a held-out sample."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from lightning.pytorch import LightningDataModule
 from torch import Tensor
 from torch.utils.data import DataLoader, IterableDataset
 
-from ginv_lightning.data.targets import PlanarTarget
+from ginv_lightning.data.targets import TargetLaw
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.shapes import VectorShape
+from ginv_lightning.shapes import DataShape
 
 # Held-out samples come from streams far from every training seed's stream.
 HELDOUT_STREAM = 10**9
@@ -23,7 +23,7 @@ class TargetPoints(LightningDataModule):
     Each batch is ``batch_size`` points: consecutive slices of a fresh shuffle when
     there are at least that many points, else drawn with replacement from the n
     points, so every training step sees a full batch whatever n is. The training
-    points of one ``seed`` are nested in n (see ``PlanarTarget.sample_nested``);
+    points of one ``seed`` are nested in n (see ``TargetLaw.sample_nested``);
     the held-out sample depends on ``heldout_seed`` only, so every run of a study
     is judged against the same points.
 
@@ -39,7 +39,7 @@ class TargetPoints(LightningDataModule):
 
     def __init__(
         self,
-        target: PlanarTarget,
+        target: TargetLaw,
         num_train: int = 64,
         batch_size: int = 256,
         num_heldout: int = 2000,
@@ -69,9 +69,9 @@ class TargetPoints(LightningDataModule):
         self._heldout: Tensor | None = None
 
     @property
-    def data_shape(self) -> VectorShape:
-        """Points of R^d, what ``ginv fit`` links into the model."""
-        return VectorShape(self.target.dim)
+    def data_shape(self) -> DataShape:
+        """The target's samples (points of R^d for the planar laws), linked into the model."""
+        return self.target.data_shape
 
     @property
     def train_points(self) -> Tensor:

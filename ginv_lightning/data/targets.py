@@ -1,22 +1,63 @@
-"""Low-dimensional G-invariant target laws on the plane, with seeded samplers.
+"""Target laws with seeded samplers: what ``TargetPoints`` trains on and ``ginv study`` measures.
 
-They are the test bench of the sample-complexity theory (Chen et al. 2023 use
-C4-symmetric Gaussian mixtures): their symmetry is known exactly, they can be
-sampled without limit for held-out evaluation, and their support has a known
-intrinsic dimension (2 for the mixture, 1 for the curve).
+:class:`TargetLaw` is what the study needs of a law: seeded nested samples, the
+shape of one sample, and the metric its W1 is measured in. The built-in ones are
+low-dimensional G-invariant laws on the plane, the test bench of the
+sample-complexity theory (Chen et al. 2023 use C4-symmetric Gaussian mixtures):
+their symmetry is known exactly, they can be sampled without limit for held-out
+evaluation, and their support has a known intrinsic dimension (2 for the
+mixture, 1 for the curve). Plugins bring others (``ginv-sets``: laws of sets).
 """
 
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 
 import torch
 from torch import Tensor
 
 from ginv_lightning.errors import ConfigError
+from ginv_lightning.shapes import DataShape, VectorShape
 
 
-class PlanarTarget:
+class TargetLaw(ABC):
+    """A law that can be sampled without limit, seeded, with a metric to measure W1 in.
+
+    Subclasses implement :meth:`sample` and ``data_shape``; laws whose samples are
+    not compared in the Euclidean metric of their coordinates (sets, whose order
+    carries nothing) override :meth:`embed`.
+    """
+
+    # What one sample is called in reports ("W1 between 2000 generated and ... points").
+    unit = "points"
+
+    @property
+    @abstractmethod
+    def data_shape(self) -> DataShape:
+        """The shape of one sample, what the GAN is built for."""
+
+    @abstractmethod
+    def sample(self, n: int, generator: torch.Generator) -> Tensor:
+        """``n`` samples, float64, drawn from ``generator`` only."""
+
+    def sample_nested(self, n: int, seed: int, chunk: int = 256) -> Tensor:
+        """The first ``n`` samples of the stream seeded by ``seed``.
+
+        The stream is drawn in fixed chunks, so the sample for n is a prefix of the
+        sample for any larger n: training sets of one seed are nested, which makes
+        the curves of error against n smoother than independent draws would.
+        """
+        generator = torch.Generator().manual_seed(seed)
+        chunks = [self.sample(chunk, generator) for _ in range(max(1, math.ceil(n / chunk)))]
+        return torch.cat(chunks)[:n]
+
+    def embed(self, samples: Tensor) -> Tensor:
+        """Samples as rows (N, D) whose Euclidean distance is the metric W1 is measured in."""
+        return samples.flatten(1)
+
+
+class PlanarTarget(TargetLaw):
     """A law on R^2 invariant under the rotations by multiples of 360/k degrees (C_k).
 
     Subclasses implement :meth:`sample`. Samples are float64 (N, 2) tensors, drawn
@@ -32,19 +73,9 @@ class PlanarTarget:
             )
         self.k = k
 
-    def sample(self, n: int, generator: torch.Generator) -> Tensor:
-        raise NotImplementedError
-
-    def sample_nested(self, n: int, seed: int, chunk: int = 256) -> Tensor:
-        """The first ``n`` points of the stream seeded by ``seed``.
-
-        The stream is drawn in fixed chunks, so the sample for n is a prefix of the
-        sample for any larger n: training sets of one seed are nested, which makes
-        the curves of error against n smoother than independent draws would.
-        """
-        generator = torch.Generator().manual_seed(seed)
-        chunks = [self.sample(chunk, generator) for _ in range(max(1, math.ceil(n / chunk)))]
-        return torch.cat(chunks)[:n]
+    @property
+    def data_shape(self) -> VectorShape:
+        return VectorShape(self.dim)
 
     def _check_positive(self, **values: float) -> None:
         for name, value in values.items():

@@ -26,7 +26,6 @@ from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBui
 from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead, label_args
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry import GroupError, group_record, resolve_group
-from ginv_lightning.symmetry.base import Symmetry
 from ginv_lightning.symmetry.contract import GroupAction
 
 DEFAULT_LOSS = lazy_instance(RelativisticAverage)
@@ -458,15 +457,6 @@ def _build(role: str, builder: Any, symmetry: GroupAction, shape: DataShape) -> 
         return builder(symmetry, shape)
     except (ValueError, TypeError) as exc:
         raise ConfigError(f"model.{role}: {exc}") from None
-    except AttributeError:
-        if isinstance(symmetry, Symmetry):
-            raise
-        # ginv's own networks are escnn's (or mirror its grids); a plugin's group without a
-        # gspace brings networks of its own
-        raise ConfigError(
-            f"model.{role}: this network needs an escnn group (its grid, its fields), and "
-            f"{symmetry.name} is not one; use the {role} made for it, {getattr(symmetry, role)}"
-        ) from None
 
 
 def _checked_optimizer(name: str, make: OptimizerCallable) -> OptimizerCallable:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 from pathlib import Path
 
 import torch
 from torch import Tensor, nn
 
+from ginv_lightning.class_paths import import_class
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.digit_classifier import load_digit_classifier, shipped_weights
 
@@ -107,12 +107,8 @@ def build_features(
 
 
 def _import_module_class(path: str) -> type[nn.Module]:
-    module_name, _, class_name = path.rpartition(".")
-    try:
-        cls = getattr(importlib.import_module(module_name), class_name) if module_name else None
-    except (ImportError, AttributeError):
-        cls = None
-    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+    cls = import_class(path, nn.Module)
+    if cls is None:
         raise ConfigError(
             f"metrics.features: {path!r} is not 'digits', 'inception', 'none' or the class "
             "path of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"

@@ -11,7 +11,7 @@ from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, PlainGenerator
 from ginv_lightning.nn.conditioning import ProjectionHead, label_channels, label_width
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
-from ginv_lightning.nn.ladder import base_size, check_widths
+from ginv_lightning.nn.ladder import base_size, check_images, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
@@ -21,7 +21,7 @@ class CNNGenerator(PlainGenerator):
     """The equivariant generator's layout with plain layers and no constraint.
 
     Args:
-        symmetry: only its grid dimension is used, and its field size when matching.
+        symmetry: used only for its field size when matching (the grid is the image's).
         image: the shape of the images it makes.
         widths: channels per stage, coarsest first; with ``match`` set, the
             *equivariant* counterpart's fields per stage instead.
@@ -42,7 +42,8 @@ class CNNGenerator(PlainGenerator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        dims = symmetry.dimensionality
+        check_images(image)
+        dims = image.dims
         if match is not None:
             widths, latent_dim = matched_generator(
                 symmetry, image, widths, latent_dim, match, EquivariantGenerator, CNNGenerator
@@ -80,7 +81,8 @@ class CNNDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        dims = symmetry.dimensionality
+        check_images(image)
+        dims = image.dims
         if match is not None:
             widths = matched_discriminator(
                 symmetry, image, widths, match, InvariantDiscriminator, CNNDiscriminator

@@ -17,7 +17,7 @@ from ginv_lightning.nn.conditioning import (
 )
 from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
-from ginv_lightning.nn.ladder import base_size, check_widths
+from ginv_lightning.nn.ladder import base_size, check_images, check_widths
 from ginv_lightning.nn.layers import (
     equivariant_conv,
     equivariant_conv_transposed,
@@ -55,6 +55,7 @@ class EquivariantGenerator(Generator):
     ) -> None:
         super().__init__()
         check_widths(widths)
+        check_images(image)
         fields = FeatureFields(symmetry)
         start = base_size(image.size, len(widths))
         if start < 3:
@@ -122,6 +123,7 @@ class InvariantDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
+        check_images(image)
         base_size(image.size, len(widths))
         fields = FeatureFields(symmetry)
         self.in_type = fields.image(image.channels)

@@ -24,7 +24,7 @@ from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import check_widths
 from ginv_lightning.shapes import DataShape, VectorShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.base import Symmetry, require_escnn
 
 
 class EquivariantMLPGenerator(Generator):
@@ -139,6 +139,7 @@ def check_vectors(symmetry: Symmetry, shape: DataShape) -> None:
             f"MLP networks take vector data (points of R^d), got {shape}; "
             "use the convolutional networks for images"
         )
+    symmetry = require_escnn(symmetry)
     if shape.dim != symmetry.dimensionality:
         raise ValueError(
             f"{symmetry.name} acts on R^{symmetry.dimensionality}, "

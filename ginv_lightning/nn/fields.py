@@ -14,7 +14,7 @@ from escnn import gspaces
 from escnn import nn as enn
 from torch import Tensor
 
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.base import Symmetry, require_escnn
 
 
 class FeatureFields:
@@ -27,7 +27,7 @@ class FeatureFields:
     """
 
     def __init__(self, symmetry: Symmetry, gspace: gspaces.GSpace | None = None) -> None:
-        self.symmetry = symmetry
+        self.symmetry = require_escnn(symmetry)
         self.gspace = symmetry.gspace if gspace is None else gspace
         self.group = symmetry.group
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ginv_lightning.shapes import DataShape, ImageShape
+
 
 def base_size(size: int, stages: int) -> int:
     """Edge length of the coarsest feature map of a ``stages``-stage ladder ending at ``size``.
@@ -30,3 +32,13 @@ def check_widths(widths: Sequence[int]) -> None:
     """Every network is a ladder of stages, one positive channel width (field count) each."""
     if not widths or any(not isinstance(w, int) or w < 1 for w in widths):
         raise ValueError(f"widths must be a non-empty list of positive integers, got {widths!r}")
+
+
+def check_images(shape: DataShape) -> None:
+    """Convolutional ladders make and judge images (or voxel grids), nothing else."""
+    if not isinstance(shape, ImageShape):
+        raise ValueError(
+            f"convolutional networks take images or voxel grids, but the data are "
+            f"{shape.describe()}; choose networks made for them (MLPs for points, a group's "
+            "own networks as `ginv groups show NAME` names them)"
+        )

@@ -1,8 +1,13 @@
-"""Ordinary MLP baselines for vector data, optionally sized to match an equivariant MLP."""
+"""Ordinary MLP baselines for vector data, optionally sized to match an equivariant MLP.
+
+They also take sets (N, k, d) as flat vectors of k d numbers: the baseline that
+knows nothing of the order exchange.
+"""
 
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Sequence
 
 from torch import Tensor, nn
@@ -17,7 +22,7 @@ from ginv_lightning.nn.equivariant_mlp import (
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import check_widths
 from ginv_lightning.nn.matching import Match, matched_widths
-from ginv_lightning.shapes import DataShape
+from ginv_lightning.shapes import DataShape, SetShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
@@ -26,7 +31,7 @@ class MLPGenerator(Generator):
 
     Args:
         symmetry: only the dimension it acts on is used, and its field size when matching.
-        shape: the points it makes.
+        shape: the points (or sets, as flat vectors) it makes.
         widths: units per hidden layer; with ``match`` set, the *equivariant*
             counterpart's fields per layer instead.
         latent_dim: noise dimension; with ``match`` set, the counterpart's latent fields.
@@ -46,7 +51,7 @@ class MLPGenerator(Generator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_vectors(symmetry, shape)
+        self.sample_shape = _sample_shape(symmetry, shape, match)
         if match is not None:
             fields, latent_fields = list(widths), latent_dim
             vector_fields = FeatureFields.for_vectors(symmetry)
@@ -60,10 +65,13 @@ class MLPGenerator(Generator):
             )
         self.latent_shape = (latent_dim,)
         self.labels_in = label_channels(shape.classes)
-        self.net = _stack(latent_dim + label_width(self.labels_in), widths, shape.dim)
+        self.net = _stack(
+            latent_dim + label_width(self.labels_in), widths, math.prod(self.sample_shape)
+        )
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        return self.net(with_labels(z, labels, self.labels_in))
+        flat = self.net(with_labels(z, labels, self.labels_in))
+        return flat.view(len(flat), *self.sample_shape)
 
     def export(self) -> Generator:
         return copy.deepcopy(self).eval()
@@ -86,7 +94,7 @@ class MLPDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_vectors(symmetry, shape)
+        inputs = math.prod(_sample_shape(symmetry, shape, match))
         if match is not None:
             fields = list(widths)
             widths = matched_widths(
@@ -96,11 +104,24 @@ class MLPDiscriminator(Discriminator):
                 lambda: InvariantMLPDiscriminator(symmetry, shape, fields),
                 lambda units: MLPDiscriminator(symmetry, shape, units),
             )
-        self.net = _stack(shape.dim, widths, 1, score_classes=shape.classes)
+        self.net = _stack(inputs, widths, 1, score_classes=shape.classes)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
         *hidden, head = self.net  # the head projects the class vector on the last features
-        return head(nn.Sequential(*hidden)(x), labels).squeeze(-1)
+        return head(nn.Sequential(*hidden)(x.flatten(1)), labels).squeeze(-1)
+
+
+def _sample_shape(symmetry: Symmetry, shape: DataShape, match: Match | None) -> tuple[int, ...]:
+    """The shape of one sample an MLP makes or judges: a point (d,) or a set (k, d)."""
+    if not isinstance(shape, SetShape):
+        check_vectors(symmetry, shape)
+        return (shape.dim,)
+    if match is not None:
+        raise ValueError(
+            "match sizes an MLP against an escnn equivariant MLP, which sets have none of; "
+            "give the MLP for sets its widths"
+        )
+    return (shape.items, shape.dim)
 
 
 def _stack(

@@ -28,7 +28,7 @@ from ginv_lightning.nn.conditioning import (
 )
 from ginv_lightning.nn.export import FieldwiseFourierActivation, export_sequential
 from ginv_lightning.nn.fields import FeatureFields
-from ginv_lightning.nn.ladder import base_size, check_widths
+from ginv_lightning.nn.ladder import base_size, check_images, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
@@ -126,6 +126,7 @@ class ResidualEquivariantGenerator(Generator):
     ) -> None:
         super().__init__()
         check_widths(widths)
+        check_images(image)
         start = _check_start(image, widths)
         fields = FeatureFields(symmetry)
         self.latent_type = fields.latent(latent_fields)
@@ -199,6 +200,7 @@ class ResidualInvariantDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
+        check_images(image)
         base_size(image.size, len(widths))
         conv = layers.spectral_equivariant_conv if spectral_norm else layers.equivariant_conv
         fields = FeatureFields(symmetry)
@@ -237,7 +239,7 @@ class ResidualCNNGenerator(PlainGenerator):
     """``ResidualEquivariantGenerator``'s layout with plain layers and no constraint.
 
     Args:
-        symmetry: only its grid dimension is used, and its field size when matching.
+        symmetry: used only for its field size when matching (the grid is the image's).
         image: the shape of the images it makes.
         widths: channels per stage, coarsest first; with ``match``, the
             counterpart's fields per stage.
@@ -255,7 +257,8 @@ class ResidualCNNGenerator(PlainGenerator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        dims = symmetry.dimensionality
+        check_images(image)
+        dims = image.dims
         if match is not None:
             widths, latent_dim = matched_generator(
                 symmetry, image, widths, latent_dim, match,
@@ -303,7 +306,8 @@ class ResidualCNNDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        dims = symmetry.dimensionality
+        check_images(image)
+        dims = image.dims
         if match is not None:
             widths = matched_discriminator(
                 symmetry, image, widths, match,

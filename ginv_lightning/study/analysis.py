@@ -12,6 +12,13 @@ samples the reference needs to reach the model's error: at each n, the n' at
 which the reference's log-log line reaches the model's W1, divided by n;
 averaged geometrically over the n where the model's W1 lies inside the range
 the reference's resolved points span (interpolation only, never extrapolation).
+A reference whose error does not fall with n (slope, or its interval, reaching
+0) gives no exchange rate of samples, so no multiplier. Where the model at some
+n beats the reference at every n the reference ran, up to N, the reference
+needs more than N samples whatever its curve: the multiplier there is at least
+N / n, a lower bound the report gives where it says more than the fitted
+multiplier (a reference that levels off is no power law, and its fitted line
+then misjudges the n it needs).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ class LineResult:
     multiplier_ci: tuple[float, float] = (math.nan, math.nan)
     multiplier_n: list[int] = field(default_factory=list)  # the n it is averaged over
     reference: str = ""
+    multiplier_bound: float = math.nan  # the reference's largest n / bound_n
+    bound_n: int = 0  # the least n at which the line beats the reference at every n
 
 
 @dataclass
@@ -87,9 +96,11 @@ def analyse(
     by_line = {(r.model, r.group): r for r in results}
     for result in results:
         _fit_slope(result, table, resamples)
+    for result in results:
         reference = _reference(result, by_line)
         if reference is not None:
             _fit_multiplier(result, reference, table, resamples)
+            _bound_multiplier(result, reference)
     return Analysis(floor[0], floor[1], results)
 
 
@@ -121,7 +132,7 @@ def _fit_multiplier(
         if ok and low <= mean <= high
     ]
     result.reference = f"{reference.model} {reference.group}"
-    if not ns:
+    if not ns or not _falls_with_n(reference):
         return
     result.multiplier_n = ns
     means = dict(zip(result.n, result.mean, strict=True))
@@ -138,6 +149,22 @@ def _fit_multiplier(
         for s in resamples
     ]
     result.multiplier_ci = _interval(draws)
+
+
+def _falls_with_n(line: LineResult) -> bool:
+    """Whether the line's error decreases with n: slope below 0, and its interval too."""
+    upper = line.slope_ci[1] if math.isfinite(line.slope_ci[1]) else line.slope
+    return line.slope < 0 and upper < 0
+
+
+def _bound_multiplier(result: LineResult, reference: LineResult) -> None:
+    """The lower bound N / n, for the least n at which the line beats every reference point."""
+    best = min(reference.mean)
+    beating = [n for n, mean in zip(result.n, result.mean, strict=True) if mean < best]
+    if beating:
+        result.reference = f"{reference.model} {reference.group}"
+        result.bound_n = min(beating)
+        result.multiplier_bound = max(reference.n) / result.bound_n
 
 
 def _multiplier(

@@ -1,4 +1,8 @@
-"""The study's YAML config: target, grid, training, networks, evaluation; validated on load."""
+"""The study's YAML config: target, grid, training, networks, evaluation; validated on load.
+
+The target is a built-in planar law by ``name`` or any :class:`TargetLaw` by
+``class_path`` and ``init_args`` (as in Lightning configs), e.g. a plugin's law of sets.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from ginv_lightning.data.targets import GaussianMixture, PlanarTarget, SymmetricCurve
+from ginv_lightning.class_paths import import_class
+from ginv_lightning.data.targets import GaussianMixture, PlanarTarget, SymmetricCurve, TargetLaw
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.study.run_settings import KINDS, Cell, Networks, Training
 
@@ -57,7 +62,7 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class StudyConfig:
-    target: PlanarTarget
+    target: TargetLaw
     target_spec: dict[str, Any]
     out: Path
     grids: tuple[Grid, ...] = (Grid(),)
@@ -84,10 +89,6 @@ class StudyConfig:
                             if group in grid.groups or model == "empirical":
                                 cells[Cell(model, group, n, seed)] = None
         return list(cells)
-
-    def groups(self) -> list[str]:
-        """Every group of the grids, with C1 when the empirical kind needs its reference."""
-        return list(dict.fromkeys(g for grid in self.grids for g in _with_reference(grid)))
 
     def fingerprint(self) -> str:
         """A hash of every setting that changes a run's result (not the grid or workers)."""
@@ -150,10 +151,15 @@ def _grids(raw: Any) -> tuple[Grid, ...]:
     return (_section(Grid, raw, "grid"),)
 
 
-def _target(spec: dict[str, Any]) -> PlanarTarget:
+def _target(spec: dict[str, Any]) -> TargetLaw:
+    if "class_path" in spec:
+        return _target_by_class_path(spec)
     name = spec.get("name")
     if name not in TARGETS:
-        raise ConfigError(f"target.name must be one of {sorted(TARGETS)}, got {name!r}")
+        raise ConfigError(
+            f"target.name must be one of {sorted(TARGETS)} (or give target.class_path), "
+            f"got {name!r}"
+        )
     options = {k: v for k, v in spec.items() if k != "name"}
     try:
         return TARGETS[name](**options)
@@ -161,18 +167,42 @@ def _target(spec: dict[str, Any]) -> PlanarTarget:
         raise ConfigError(f"target ({name}): {exc}") from None
 
 
+def _target_by_class_path(spec: dict[str, Any]) -> TargetLaw:
+    """A target law named by ``class_path`` (``package.module.Class``) with ``init_args``."""
+    _check_keys(spec, {"class_path", "init_args"}, "target.")
+    path = spec["class_path"]
+    cls = import_class(path, TargetLaw)
+    if cls is None:
+        raise ConfigError(
+            f"target.class_path: {path!r} names no TargetLaw; give package.module.Class of an "
+            "installed one (e.g. ginv_sets.targets.RingSets) or target.name"
+        )
+    try:
+        return cls(**_mapping(spec.get("init_args") or {}, "target.init_args"))
+    except TypeError as exc:
+        raise ConfigError(f"target ({path}): {exc}") from None
+
+
 def _section(cls: type, raw: Any, name: str) -> Any:
     """Build a dataclass from a mapping, converting values to the types of its defaults."""
     if raw is None:
         return cls()
     values = _mapping(raw, name)
-    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    defaults = {f.name: _default(f) for f in dataclasses.fields(cls)}
     _check_keys(values, set(defaults), f"{name}.")
     converted = {key: _like(defaults[key], value, f"{name}.{key}") for key, value in values.items()}
     return cls(**converted)
 
 
+def _default(spec: dataclasses.Field) -> Any:
+    if spec.default_factory is not dataclasses.MISSING:
+        return spec.default_factory()
+    return spec.default
+
+
 def _like(default: Any, value: Any, where: str) -> Any:
+    if isinstance(default, dict):
+        return dict(_mapping(value, where))
     if isinstance(default, tuple):
         if not isinstance(value, list | tuple) or not value:
             raise ConfigError(f"{where} must be a non-empty list, got {value!r}")
@@ -205,8 +235,9 @@ def _validate(config: StudyConfig) -> None:
             raise ConfigError(f"grid.n must be >= 1, got {list(grid.n)}")
         if min(grid.seeds) < 0:
             raise ConfigError(f"grid.seeds must be >= 0, got {list(grid.seeds)}")
-    for group in config.groups():
-        _check_group(group)
+    for grid in config.grids:
+        for group in grid.groups:
+            _check_group(group, config, grid.models)
     for name in ("steps", "n_critic", "batch_size"):
         _positive_int(getattr(training, name), f"training.{name}")
     for name in ("lr_g", "lr_d"):
@@ -224,18 +255,51 @@ def _validate(config: StudyConfig) -> None:
         raise ConfigError(f"evaluation.bootstrap must be >= 100, got {evaluation.bootstrap}")
 
 
-def _check_group(spec: str) -> None:
+# The symmetrized and empirical kinds visit every element of the group.
+ORBIT_LIMIT = 64
+
+
+def _check_group(spec: str, config: StudyConfig, models: tuple[str, ...]) -> None:
+    """A finite group (the |G| of the theory) that moves the target's data, small enough
+    for the kinds that list its elements, whose own networks (if any) take their settings."""
     from ginv_lightning.symmetry import GroupError, resolve_group
 
     try:
         symmetry = resolve_group(spec)
     except GroupError as exc:
         raise ConfigError(f"grid.groups: {exc}") from None
-    if not symmetry.is_finite or symmetry.dimensionality != 2:
+    if not symmetry.is_finite:
         raise ConfigError(
-            f"grid.groups: {spec} must be a finite group acting on the plane "
-            "(the |G| of the theory), e.g. C2, C4, C8, D4"
+            f"grid.groups: {spec} must be a finite group (the |G| of the theory), "
+            "e.g. C2, C4, C8, D4, or a plugin's S8"
         )
+    try:
+        symmetry.check_data(config.target.data_shape)
+    except ValueError as exc:
+        raise ConfigError(f"grid.groups: {exc}") from None
+    _check_own_networks(spec, symmetry, config)
+    listing = [m for m in models if m in ("symmetrized", "empirical")]
+    if listing and symmetry.order > ORBIT_LIMIT:
+        raise ConfigError(
+            f"grid.models: {' and '.join(listing)} visit every element of the group, and "
+            f"{spec} has {symmetry.order} (at most {ORBIT_LIMIT}); "
+            "invariant, augmentation and ordinary take any finite group"
+        )
+
+
+def _check_own_networks(spec: str, symmetry: Any, config: StudyConfig) -> None:
+    """Build a group's own networks once, so that a wrong init_arg fails here, not in a worker."""
+    from ginv_lightning.study.models import builders
+    from ginv_lightning.symmetry.base import Symmetry
+
+    if isinstance(symmetry, Symmetry):
+        return  # escnn MLPs: their fields are checked above
+    made = builders("invariant", config.networks, symmetry)
+    for role, build in (("generator", made.generator), ("discriminator", made.discriminator)):
+        try:
+            build(symmetry, config.target.data_shape)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"networks.group_{role} ({spec}): {exc}") from None
 
 
 def _mapping(raw: Any, name: str) -> Mapping[str, Any]:

@@ -57,7 +57,7 @@ def run_grid(config: StudyConfig, stream: TextIO = sys.stdout) -> Records:
     print(
         f"ginv study: {len(cells)} runs, {len(cells) - len(pending)} already finished in "
         f"{config.out}; {len(pending)} to run on {config.workers} worker(s). "
-        f"Noise floor of W1 at {config.evaluation.samples} points: "
+        f"Noise floor of W1 at {config.evaluation.samples} {config.target.unit}: "
         f"{floor[0]:.4f} +- {floor[1]:.4f}",
         file=stream,
         flush=True,
@@ -74,6 +74,7 @@ def run_grid(config: StudyConfig, stream: TextIO = sys.stdout) -> Records:
 
 def noise_floor(config: StudyConfig) -> tuple[float, float]:
     """W1 between independent target samples of the evaluation size (cached in the output)."""
+    target = config.target
     from ginv_lightning.data.points import HELDOUT_STREAM
     from ginv_lightning.metrics.wasserstein import noise_floor as measure
 
@@ -86,7 +87,7 @@ def noise_floor(config: StudyConfig) -> tuple[float, float]:
     size = config.evaluation.samples
     # streams beyond every held-out seed in use: 2 * HELDOUT_STREAM + i
     mean, std = measure(
-        lambda i: config.target.sample_nested(size, 2 * HELDOUT_STREAM + i),
+        lambda i: target.embed(target.sample_nested(size, 2 * HELDOUT_STREAM + i)),
         config.evaluation.floor_repeats,
     )
     payload = {"mean": mean, "std": std, "samples": size, "fingerprint": fingerprint}

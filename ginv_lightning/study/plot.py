@@ -22,7 +22,7 @@ COLORS = {
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
-def plot_w1_vs_n(analysis: Analysis, title: str, path: Path) -> Path:
+def plot_w1_vs_n(analysis: Analysis, title: str, path: Path, unit: str = "points") -> Path:
     """One line per (model, group): geometric mean over seeds, band of +-1 sd of log W1."""
     groups = sorted({line.group for line in analysis.lines}, key=_group_key)
     fig, ax = plt.subplots(figsize=(7.5, 5.5))
@@ -47,7 +47,7 @@ def plot_w1_vs_n(analysis: Analysis, title: str, path: Path) -> Path:
     ax.set_yscale("log")
     ticks = sorted({n for line in analysis.lines for n in line.n})
     ax.set_xticks(ticks, [str(n) for n in ticks])
-    ax.set_xlabel("training points n")
+    ax.set_xlabel(f"training {unit} n")
     ax.set_ylabel("W1(generated, held-out)")
     ax.set_title(title, fontsize=10)
     ax.grid(True, which="both", alpha=0.3)

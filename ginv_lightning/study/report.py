@@ -11,11 +11,11 @@ from ginv_lightning.persistence.atomic_files import write_atomic
 from ginv_lightning.study.analysis import Analysis, LineResult
 
 
-def summary_markdown(analysis: Analysis, target: str, samples: int) -> str:
+def summary_markdown(analysis: Analysis, target: str, samples: int, unit: str = "points") -> str:
     """The results table: W1 per n (geometric mean, x/ sd factor), slope, multiplier vs |G|."""
     ns = sorted({n for line in analysis.lines for n in line.n})
     lines = [
-        f"Target: {target}. W1 between {samples} generated and {samples} held-out points; "
+        f"Target: {target}. W1 between {samples} generated and {samples} held-out {unit}; "
         f"noise floor (two independent target samples of that size): "
         f"**{analysis.floor:.4f} +- {analysis.floor_std:.4f}**. Cells: geometric mean over "
         "seeds, with the geometric standard deviation (x/) of the seeds; `*` marks means "
@@ -56,10 +56,19 @@ def _cell(line: LineResult, i: int) -> str:
 def _multiplier(line: LineResult) -> str:
     if not line.reference:
         return ""
+    bound = ""
+    if math.isfinite(line.multiplier_bound) and not line.multiplier >= line.multiplier_bound:
+        up_to = round(line.multiplier_bound * line.bound_n)
+        bound = f"(n={line.bound_n} beats it at every n up to {up_to})"
     if not math.isfinite(line.multiplier):
-        return f"not measurable vs {line.reference}"
+        if not bound:
+            return f"not measurable vs {line.reference}"
+        return f"> {line.multiplier_bound:.0f} vs {line.reference} {bound}"
     value = _with_ci(line.multiplier, line.multiplier_ci, "{:.1f}")
-    return f"{value} vs {line.reference} (n={','.join(map(str, line.multiplier_n))})"
+    used = f"{value} vs {line.reference} (n={','.join(map(str, line.multiplier_n))})"
+    if bound:
+        return f"{used}; > {line.multiplier_bound:.0f} {bound}"
+    return used
 
 
 def _with_ci(value: float, ci: tuple[float, float], fmt: str) -> str:

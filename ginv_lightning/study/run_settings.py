@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 # What each kind means, for help texts and the README.
 KINDS = {
-    "invariant": "equivariant generator (noise in regular fields) and invariant discriminator, "
-    "escnn MLPs",
+    "invariant": "equivariant generator and invariant discriminator: escnn MLPs (noise in "
+    "regular fields) for an escnn group, else the networks the group brings",
     "symmetrized": "plain MLPs made invariant by Birrell et al.'s operators: a random group "
     "element after the generator, the orbit average of the discriminator",
     "augmentation": "plain MLPs trained on the augmented training set: a random group element "
@@ -21,11 +21,20 @@ TRAINED_KINDS = ("invariant", "symmetrized", "augmentation", "ordinary")
 
 @dataclass(frozen=True)
 class Networks:
-    """Sizes of the invariant kind's networks; the plain kinds are matched to them."""
+    """Sizes of the invariant kind's networks; the plain kinds are matched to them.
+
+    For an escnn group the invariant kind is an escnn MLP with these regular fields
+    per layer (``latent_fields`` of noise). A group that brings its own networks
+    (e.g. ``ginv-sets``' S<k>) builds them with ``group_generator`` and
+    ``group_discriminator`` as init_args; the plain MLPs then have the fields'
+    layout, scaled to the same parameter count.
+    """
 
     generator_fields: tuple[int, ...] = (24, 24, 24)
     discriminator_fields: tuple[int, ...] = (24, 24, 24)
     latent_fields: int = 4
+    group_generator: dict = field(default_factory=dict)
+    group_discriminator: dict = field(default_factory=dict)
 
 
 # Epochs only pace the learning-rate schedule; training length is counted in steps.

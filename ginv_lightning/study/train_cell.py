@@ -1,4 +1,4 @@
-"""One cell of a study: train one GAN on n points (or take the empirical law) and measure W1."""
+"""One cell of a study: train one GAN on n samples (or take the empirical law) and measure W1."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import torch
 from lightning.pytorch import Callback, LightningModule, Trainer, seed_everything
 
 from ginv_lightning.data.points import TargetPoints
-from ginv_lightning.data.targets import PlanarTarget
+from ginv_lightning.data.targets import TargetLaw
 from ginv_lightning.gan.losses import Wasserstein
 from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import GradientPenalty
@@ -21,18 +21,19 @@ from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 from ginv_lightning.study.models import builders
 from ginv_lightning.study.run_settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
 from ginv_lightning.symmetry import resolve_group
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 def evaluate_cell(
     cell: Cell,
-    target: PlanarTarget,
+    target: TargetLaw,
     training: Training,
     networks: Networks,
     eval_samples: int,
     heldout_seed: int,
     trace: tuple[float, ...] = (),
 ) -> Outcome:
-    """Train (unless ``cell.model`` is ``empirical``) and measure W1 to the held-out points."""
+    """Train (unless ``cell.model`` is ``empirical``) and measure W1 to the held-out samples."""
     start = time.perf_counter()
     data = TargetPoints(
         target,
@@ -45,14 +46,14 @@ def evaluate_cell(
     )
     if cell.model == "empirical":
         orbit = symmetrised(resolve_group(cell.group), data.train_points)
-        return Outcome(wasserstein1(orbit, data.heldout_points), time.perf_counter() - start)
+        return Outcome(target_w1(target, orbit, data.heldout_points), time.perf_counter() - start)
     seed_everything(cell.seed, verbose=False)
     model = build_gan(cell, training, networks, data)
     steps_per_g = training.n_critic + 1  # Lightning counts every optimiser step
-    tracer = TraceW1(data, eval_samples, cell.seed, trace, training.steps)
+    tracer = TraceW1(target, data, eval_samples, cell.seed, trace, training.steps)
     trainer = quiet_trainer(training.steps * steps_per_g, [tracer])
     trainer.fit(model, datamodule=data)
-    w1 = wasserstein1(sample(model, eval_samples, cell.seed), data.heldout_points)
+    w1 = target_w1(target, sample(model, eval_samples, cell.seed), data.heldout_points)
     return Outcome(
         w1=w1,
         seconds=time.perf_counter() - start,
@@ -63,7 +64,7 @@ def evaluate_cell(
 
 
 def build_gan(cell: Cell, training: Training, networks: Networks, data: TargetPoints) -> GAN:
-    made = builders(cell.model, networks)
+    made = builders(cell.model, networks, resolve_group(cell.group))
     adam_g = partial(torch.optim.Adam, lr=training.lr_g, betas=training.betas)
     adam_d = partial(torch.optim.Adam, lr=training.lr_d, betas=training.betas)
     decay = None
@@ -98,13 +99,21 @@ class LinearDecay:
         return max(0.0, 1 - epoch / self.epochs)
 
 
+def target_w1(target: TargetLaw, x: torch.Tensor, y: torch.Tensor) -> float:
+    """W1 between two samples of the target's kind, in the target's metric."""
+    return wasserstein1(target.embed(x), target.embed(y))
+
+
 def sample(model: GAN, n: int, seed: int) -> torch.Tensor:
-    """``n`` points from the EMA generator, with seeded noise."""
+    """``n`` samples from the EMA generator, with seeded noise."""
     return model.sample(n, generator=torch.Generator().manual_seed(seed)).double()
 
 
-def symmetrised(symmetry, points: torch.Tensor) -> torch.Tensor:
-    """The orbit of every point under a finite group (the config admits no other): |G| n points."""
+def symmetrised(symmetry: GroupAction, points: torch.Tensor) -> torch.Tensor:
+    """The orbit of every sample under a finite group (the config admits no other): |G| n
+    samples. The trivial group leaves any data as they are."""
+    if symmetry.order == 1:
+        return points
     return torch.cat([symmetry.act(g, points) for g in symmetry.elements()])
 
 
@@ -113,12 +122,14 @@ class TraceW1(Callback):
 
     def __init__(
         self,
+        target: TargetLaw,
         data: TargetPoints,
         eval_samples: int,
         seed: int,
         fractions: tuple[float, ...],
         g_steps: int,
     ) -> None:
+        self.target = target
         self.data = data
         self.eval_samples = eval_samples
         self.seed = seed
@@ -136,4 +147,5 @@ class TraceW1(Callback):
         self.g_steps += 1
         if self.g_steps in self.at:
             generated = sample(pl_module, self.eval_samples, self.seed)
-            self.values[self.at[self.g_steps]] = wasserstein1(generated, self.data.heldout_points)
+            heldout = self.data.heldout_points
+            self.values[self.at[self.g_steps]] = target_w1(self.target, generated, heldout)

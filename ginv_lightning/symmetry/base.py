@@ -293,3 +293,15 @@ class Symmetry(GroupAction):
                 "(e.g. multiples of 90 degrees), interpolated (bilinear) elsewhere"
             )
         return info
+
+
+def require_escnn(symmetry: GroupAction) -> Symmetry:
+    """``symmetry`` itself if escnn builds its fields; else a one-line error naming the
+    networks the group brings (a plugin's group without a gspace has its own)."""
+    if isinstance(symmetry, Symmetry):
+        return symmetry
+    raise ValueError(
+        f"this network needs an escnn group (its grid, its fields), and {symmetry.name} is "
+        f"not one; use the networks made for it, {symmetry.generator} and "
+        f"{symmetry.discriminator}"
+    )

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from ginv_lightning.study.analysis import analyse
+from ginv_lightning.study.report import summary_markdown
 
 NS = [4, 8, 16, 32, 64, 128]
 
@@ -73,3 +74,17 @@ def test_a_single_seed_gives_estimates_without_intervals():
     assert all(
         math.isnan(x) for x in (*lines["invariant"].multiplier_ci, *lines["ordinary"].slope_ci)
     )
+
+
+def test_a_reference_that_does_not_improve_with_n_gives_a_lower_bound_not_a_multiplier():
+    # the ordinary GAN stuck at 0.15 whatever n; the invariant one falls below it from n = 16
+    data = rows("ordinary", "S8", 40320, lambda n: 0.15 * n**0.01, noise=0.01) + rows(
+        "invariant", "S8", 40320, lambda n: 0.5 * n**-0.5
+    )
+    lines = {line.model: line for line in analyse(data, (0.001, 0.0001), 1.5, 200).lines}
+    invariant = lines["invariant"]
+    assert math.isnan(invariant.multiplier)  # no exchange rate: more data does not help
+    assert invariant.bound_n == 16  # 0.5 / sqrt(8) = 0.18 is above 0.15, 0.5 / 4 below
+    assert invariant.multiplier_bound == 128 / 16
+    table = summary_markdown(analyse(data, (0.001, 0.0001), 1.5, 200), "flat", 2000)
+    assert "| > 8 vs ordinary S8 (n=16 beats it at every n up to 128) |" in table

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+import torch
 import yaml
 
 from ginv_lightning.errors import ConfigError
@@ -31,6 +32,9 @@ TINY = {
     "evaluation": {"samples": 2000, "floor_repeats": 2, "trace": [0.5], "bootstrap": 200},
     "workers": 2,
 }
+
+
+MIXTURE = "ginv_lightning.data.targets.GaussianMixture"
 
 
 def write_config(path: Path, **changes) -> Path:
@@ -137,12 +141,27 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
         ({"evaluation": {"samples": 500}}, "evaluation.samples must be >= 2000"),
         ({"target": {"name": "spiral"}}, "target.name"),
         ({"target": {"name": "curve", "k": 0}}, "k"),
+        ({"target": {"class_path": "collections.OrderedDict"}}, "names no TargetLaw"),
+        ({"target": {"class_path": "nowhere.Law"}}, "names no TargetLaw"),
+        ({"target": {"class_path": MIXTURE, "init_args": {"k": 4, "colour": 1}}}, "colour"),
+        ({"target": {"class_path": MIXTURE, "args": {}}}, "unknown setting target.args"),
     ],
 )
 def test_bad_study_configs_are_refused_with_what_is_accepted(tmp_path, change, message):
     config = write_config(tmp_path / "bad.yaml", **change)
     with pytest.raises(ConfigError, match=message):
         load_config(config)
+
+
+def test_a_target_named_by_class_path_is_the_law_its_short_name_gives(tmp_path):
+    options = {"k": 4, "std": 0.25}
+    by_name = write_config(tmp_path / "a.yaml", target={"name": "gaussian_mixture", **options})
+    by_path = write_config(
+        tmp_path / "b.yaml",
+        target={"class_path": MIXTURE, "init_args": options},
+    )
+    named, pathed = load_config(by_name).target, load_config(by_path).target
+    assert torch.equal(named.sample_nested(300, 7), pathed.sample_nested(300, 7))
 
 
 def test_a_bad_config_is_one_line_from_the_command(tmp_path):

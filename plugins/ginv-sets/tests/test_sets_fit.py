@@ -53,8 +53,8 @@ def test_fit_logs_the_set_distance_draws_sets_and_samples(ginv_with_sets, tmp_pa
         ("../../../configs/rotdigits_c4.yaml", ["--model.group", "S16"],
          "model.group: S16 permutes the items of sets, but the data are 1-channel 24x24 images"),
         ("digit_sets_s16.yaml", ["--model.discriminator", "ginv_lightning.nn.CNNDiscriminator"],
-         "model.discriminator: this network needs an escnn group (its grid, its fields), and S16 "
-         "is not one; use the discriminator made for it, ginv_sets.networks.SetDiscriminator"),
+         "model.discriminator: convolutional networks take images or voxel grids, but the data "
+         "are sets of 16 points of R^2; choose networks made for them"),
         ("digit_sets_s16.yaml", ["--model.group", "C4"],
          "model.group: C4 acts on 2-D space, but the data are sets of 16 points of R^2; choose "
          "a group made for them"),

@@ -1,0 +1,97 @@
+"""Each network says in one line which groups and data it takes, before building anything."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import torch
+
+from ginv_lightning.nn import (
+    CNNDiscriminator,
+    CNNGenerator,
+    EquivariantGenerator,
+    InvariantDiscriminator,
+)
+from ginv_lightning.nn.equivariant_mlp import EquivariantMLPGenerator, InvariantMLPDiscriminator
+from ginv_lightning.nn.mlp import MLPGenerator
+from ginv_lightning.nn.residual import (
+    ResidualCNNDiscriminator,
+    ResidualEquivariantGenerator,
+    ResidualInvariantDiscriminator,
+)
+from ginv_lightning.shapes import ImageShape, SetShape, VectorShape
+from ginv_lightning.symmetry import resolve_group
+from ginv_lightning.symmetry.contract import GroupAction
+
+
+class Mirror(GroupAction):
+    """Left-right mirror of images in plain torch: a group with no escnn gspace."""
+
+    name = "Mirror"
+    generator = "ginv_lightning.nn.CNNGenerator"
+    discriminator = "ginv_lightning.nn.CNNDiscriminator"
+    order, identity = 2, 0
+
+    def elements(self):
+        return [0, 1]
+
+    def sample(self, n, generator=None):
+        return torch.randint(2, (n,), generator=generator).tolist()
+
+    def compose(self, g, h):
+        return (g + h) % 2
+
+    def act(self, g, x):
+        return x.flip(-1) if g else x
+
+    def check_data(self, shape):
+        if not isinstance(shape, ImageShape):
+            raise ValueError("Mirror flips images")
+
+    def example_data(self, n, generator):
+        return torch.randn(n, 1, 8, 8, generator=generator)
+
+
+IMAGES = ImageShape(1, 32)
+
+
+@pytest.mark.parametrize(
+    ("network", "shape"),
+    [
+        (EquivariantGenerator, IMAGES),
+        (InvariantDiscriminator, IMAGES),
+        (ResidualEquivariantGenerator, IMAGES),
+        (ResidualInvariantDiscriminator, IMAGES),
+        (EquivariantMLPGenerator, VectorShape(2)),
+        (InvariantMLPDiscriminator, VectorShape(2)),
+    ],
+)
+def test_escnn_networks_refuse_a_group_without_a_gspace_and_name_its_own(network, shape):
+    with pytest.raises(ValueError) as caught:
+        network(Mirror(), shape)
+    assert str(caught.value) == (
+        "this network needs an escnn group (its grid, its fields), and Mirror is not one; use "
+        "the networks made for it, ginv_lightning.nn.CNNGenerator and "
+        "ginv_lightning.nn.CNNDiscriminator"
+    )
+
+
+def test_plain_cnns_take_any_group_that_moves_images():
+    generator = CNNGenerator(Mirror(), IMAGES, widths=(8, 4))
+    discriminator = ResidualCNNDiscriminator(Mirror(), IMAGES, widths=(4, 8))
+    images = generator(generator.sample_latent(3))
+    assert images.shape == (3, 1, 32, 32) and discriminator(images).shape == (3,)
+
+
+@pytest.mark.parametrize("network", [CNNGenerator, CNNDiscriminator, InvariantDiscriminator])
+@pytest.mark.parametrize("shape", [VectorShape(2), SetShape(8, 2)])
+def test_convolutional_networks_refuse_points_and_sets(network, shape):
+    expected = f"take images or voxel grids, but the data are {shape.describe()};"
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        network(resolve_group("C4"), shape)
+
+
+def test_mlps_refuse_images():
+    with pytest.raises(ValueError, match="MLP networks take vector data"):
+        MLPGenerator(resolve_group("C4"), IMAGES)
