@@ -42,7 +42,7 @@ class CNNGenerator(PlainGenerator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         dims = image.dims
         if match is not None:
             widths, latent_dim = matched_generator(
@@ -81,7 +81,7 @@ class CNNDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         dims = image.dims
         if match is not None:
             widths = matched_discriminator(

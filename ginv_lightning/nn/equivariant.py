@@ -55,7 +55,7 @@ class EquivariantGenerator(Generator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         fields = FeatureFields(symmetry)
         start = base_size(image.size, len(widths))
         if start < 3:
@@ -123,7 +123,7 @@ class InvariantDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         base_size(image.size, len(widths))
         fields = FeatureFields(symmetry)
         self.in_type = fields.image(image.channels)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ginv_lightning.shapes import DataShape, ImageShape
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 def base_size(size: int, stages: int) -> int:
@@ -34,11 +35,12 @@ def check_widths(widths: Sequence[int]) -> None:
         raise ValueError(f"widths must be a non-empty list of positive integers, got {widths!r}")
 
 
-def check_images(shape: DataShape) -> None:
-    """Convolutional ladders make and judge images (or voxel grids), nothing else."""
+def check_images(symmetry: GroupAction, shape: DataShape) -> None:
+    """Convolutional ladders make and judge images (or voxel grids) that the group moves."""
     if not isinstance(shape, ImageShape):
         raise ValueError(
             f"convolutional networks take images or voxel grids, but the data are "
             f"{shape.describe()}; choose networks made for them (MLPs for points, a group's "
             "own networks as `ginv groups show NAME` names them)"
         )
+    symmetry.check_data(shape)

@@ -126,7 +126,7 @@ class ResidualEquivariantGenerator(Generator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         start = _check_start(image, widths)
         fields = FeatureFields(symmetry)
         self.latent_type = fields.latent(latent_fields)
@@ -200,7 +200,7 @@ class ResidualInvariantDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         base_size(image.size, len(widths))
         conv = layers.spectral_equivariant_conv if spectral_norm else layers.equivariant_conv
         fields = FeatureFields(symmetry)
@@ -257,7 +257,7 @@ class ResidualCNNGenerator(PlainGenerator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         dims = image.dims
         if match is not None:
             widths, latent_dim = matched_generator(
@@ -306,7 +306,7 @@ class ResidualCNNDiscriminator(Discriminator):
     ) -> None:
         super().__init__()
         check_widths(widths)
-        check_images(image)
+        check_images(symmetry, image)
         dims = image.dims
         if match is not None:
             widths = matched_discriminator(

@@ -95,3 +95,10 @@ def test_convolutional_networks_refuse_points_and_sets(network, shape):
 def test_mlps_refuse_images():
     with pytest.raises(ValueError, match="MLP networks take vector data"):
         MLPGenerator(resolve_group("C4"), IMAGES)
+
+
+@pytest.mark.parametrize("network", [CNNGenerator, ResidualCNNDiscriminator, EquivariantGenerator])
+def test_grids_of_another_dimension_than_the_group_are_refused(network):
+    expected = "C4 acts on 2-D space, but the data are 1-channel 16x16x16 grids"
+    with pytest.raises(ValueError, match=expected):
+        network(resolve_group("C4"), ImageShape(1, 16, dims=3))

@@ -23,7 +23,7 @@ from ginv_lightning.shapes import VectorShape
 from ginv_lightning.symmetry import resolve_group
 
 GROUPS = ["octahedral", "full_octahedral"]
-GRID = ImageShape(channels=1, size=8)
+GRID = ImageShape(channels=1, size=8, dims=3)
 TOLERANCE = 1e-5
 
 
