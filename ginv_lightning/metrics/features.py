@@ -107,7 +107,10 @@ def build_features(
 
 
 def _import_module_class(path: str) -> type[nn.Module]:
-    cls = import_class(path, nn.Module)
+    try:
+        cls = import_class(path, nn.Module)
+    except ImportError as exc:
+        raise ConfigError(f"metrics.features: {exc}") from None
     if cls is None:
         raise ConfigError(
             f"metrics.features: {path!r} is not 'digits', 'inception', 'none' or the class "

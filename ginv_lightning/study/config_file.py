@@ -171,7 +171,10 @@ def _target_by_class_path(spec: dict[str, Any]) -> TargetLaw:
     """A target law named by ``class_path`` (``package.module.Class``) with ``init_args``."""
     _check_keys(spec, {"class_path", "init_args"}, "target.")
     path = spec["class_path"]
-    cls = import_class(path, TargetLaw)
+    try:
+        cls = import_class(path, TargetLaw)
+    except ImportError as exc:
+        raise ConfigError(f"target.class_path: {exc}") from None
     if cls is None:
         raise ConfigError(
             f"target.class_path: {path!r} names no TargetLaw; give package.module.Class of an "
@@ -294,7 +297,10 @@ def _check_own_networks(spec: str, symmetry: Any, config: StudyConfig) -> None:
 
     if isinstance(symmetry, Symmetry):
         return  # escnn MLPs: their fields are checked above
-    made = builders("invariant", config.networks, symmetry)
+    try:
+        made = builders("invariant", config.networks, symmetry)
+    except ValueError as exc:
+        raise ConfigError(f"grid.groups: {spec}: {exc}") from None
     for role, build in (("generator", made.generator), ("discriminator", made.discriminator)):
         try:
             build(symmetry, config.target.data_shape)
