@@ -22,7 +22,8 @@ from ginv_lightning.symmetry.base import Symmetry
 def cube_generator() -> EquivariantGenerator:
     """A small generator for escnn's rotation group of the cube, on 8^3 voxel grids."""
     symmetry = Symmetry("cube rotations", gspaces.octaOnR3())
-    return EquivariantGenerator(symmetry, ImageShape(1, 8), widths=[2, 1], latent_fields=1).train()
+    grids = ImageShape(1, 8, dims=3)
+    return EquivariantGenerator(symmetry, grids, widths=[2, 1], latent_fields=1).train()
 
 
 FRESH_COPY = """
@@ -34,7 +35,8 @@ from ginv_lightning.nn import EquivariantGenerator, ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
 symmetry = Symmetry("cube rotations", gspaces.octaOnR3())
-net = EquivariantGenerator(symmetry, ImageShape(1, 8), widths=[2, 1], latent_fields=1).train()
+grids = ImageShape(1, 8, dims=3)
+net = EquivariantGenerator(symmetry, grids, widths=[2, 1], latent_fields=1).train()
 ours = copy_network(net)
 z = net.sample_latent(2, generator=torch.Generator().manual_seed(0))
 with evaluating(ours), evaluating(net):
