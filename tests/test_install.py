@@ -130,3 +130,21 @@ def test_the_installed_wheel_runs_every_command_from_another_folder(installed, t
         assert row["peak_mb"] >= 0 and row["low"] <= row["median"] <= row["high"]
     assert steps["equivariant C4"]["params_g"] == 18019  # the main job's own networks
     assert (tmp_path / "bench" / "bench.csv").read_text().startswith("measure,case,median")
+
+    modules = {m.relative_to(REPO).as_posix() for m in (REPO / "ginv_lightning").rglob("*.py")}
+    modules |= {f"ginv_lightning/configs/{m.name}" for m in (REPO / "configs").glob("*.py")}
+    shipped = installed.parent / "lib"
+    wheel = {m.relative_to(next(shipped.glob("python*/site-packages"))).as_posix()
+             for m in shipped.glob("python*/site-packages/ginv_lightning/**/*.py")}  # fmt: skip
+    assert modules == wheel  # every module ships: a folder without __init__.py would not
+
+    study = tmp_path / "study.yaml"
+    study.write_text(
+        "target: {name: gaussian_mixture, k: 4}\n"
+        "grid: {n: [4], groups: [C2], models: [empirical], seeds: [0]}\n"
+        "evaluation: {floor_repeats: 2, bootstrap: 100}\n"
+    )
+    studied = run(installed, "ginv", "study", "--config", str(study), "--out", "study",
+                  cwd=tmp_path)  # fmt: skip
+    assert studied.returncode == 0, studied.stderr[-3000:]
+    assert "| empirical | C2 |" in studied.stdout and (tmp_path / "study" / "results.csv").exists()
