@@ -159,8 +159,10 @@ def _falls_with_n(line: LineResult) -> bool:
 
 def _bound_multiplier(result: LineResult, reference: LineResult) -> None:
     """The lower bound N / n, for the least n at which the line beats every reference point."""
-    best = min(reference.mean)
-    beating = [n for n, mean in zip(result.n, result.mean, strict=True) if mean < best]
+    best, largest = min(reference.mean), max(reference.n)
+    beating = [
+        n for n, mean in zip(result.n, result.mean, strict=True) if mean < best and n < largest
+    ]  # at the reference's largest n the bound would be 1: nothing
     if beating:
         result.reference = f"{reference.model} {reference.group}"
         result.bound_n = min(beating)

@@ -88,3 +88,12 @@ def test_a_reference_that_does_not_improve_with_n_gives_a_lower_bound_not_a_mult
     assert invariant.multiplier_bound == 128 / 16
     table = summary_markdown(analyse(data, (0.001, 0.0001), 1.5, 200), "flat", 2000)
     assert "| > 8 vs ordinary S8 (n=16 beats it at every n up to 128) |" in table
+
+
+def test_a_line_a_hair_below_its_reference_gets_no_bound_of_one():
+    # below the reference's best only at the reference's own largest n: N / n = 1 says nothing
+    reference = rows("empirical", "C1", 1, lambda n: n**-0.3)
+    data = reference + rows("empirical", "S4", 24, lambda n: 0.999999 * n**-0.3)
+    lines = analyse(data, (0.001, 0.0001), 1.5, 100).lines
+    (s4,) = [line for line in lines if line.group == "S4"]
+    assert s4.multiplier == pytest.approx(1.0, rel=1e-3) and math.isnan(s4.multiplier_bound)
