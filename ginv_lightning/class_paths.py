@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import importlib
 
+from ginv_lightning.errors import ConfigError
 
-def import_class(path: str, base: type) -> type | None:
-    """The subclass of ``base`` that ``path`` names, or ``None`` if it names nothing such.
 
-    Callers turn ``None`` into their own one-line error, naming what they accept. A
-    module that exists but fails to import (a dependency of it missing) raises
-    ``ImportError`` saying so, rather than passing for a wrong name.
+def import_class(path: str, base: type, setting: str, refusal: str) -> type:
+    """The subclass of ``base`` that the setting's value ``path`` names.
+
+    Raises :class:`ConfigError`, one line: ``{setting}: {path!r} {refusal}`` when it
+    names nothing such (``refusal`` says what is accepted), and ``{setting}: {module}
+    is installed but cannot be imported: ...`` when the module exists but fails to
+    import (a dependency of it missing), rather than passing that for a wrong name.
     """
     module_name, _, class_name = str(path).rpartition(".")
-    if not module_name:
-        return None
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module_name + ".").startswith(exc.name + "."):
-            return None  # the path itself names no installed module
-        raise ImportError(f"{module_name} is installed but cannot be imported: {exc}") from exc
-    found = getattr(module, class_name, None)
-    return found if isinstance(found, type) and issubclass(found, base) else None
+    found = None
+    if module_name:
+        try:
+            found = getattr(importlib.import_module(module_name), class_name, None)
+        except ModuleNotFoundError as exc:
+            if not (exc.name and (module_name + ".").startswith(exc.name + ".")):
+                raise ConfigError(
+                    f"{setting}: {module_name} is installed but cannot be imported: {exc}"
+                ) from None
+    if not (isinstance(found, type) and issubclass(found, base)):
+        raise ConfigError(f"{setting}: {path!r} {refusal}")
+    return found

@@ -107,16 +107,13 @@ def build_features(
 
 
 def _import_module_class(path: str) -> type[nn.Module]:
-    try:
-        cls = import_class(path, nn.Module)
-    except ImportError as exc:
-        raise ConfigError(f"metrics.features: {exc}") from None
-    if cls is None:
-        raise ConfigError(
-            f"metrics.features: {path!r} is not 'digits', 'inception', 'none' or the class "
-            "path of a torch.nn.Module (e.g. mypackage.features.MyEncoder)"
-        )
-    return cls
+    return import_class(
+        path,
+        nn.Module,
+        "metrics.features",
+        "is not 'digits', 'inception', 'none' or the class path of a torch.nn.Module "
+        "(e.g. mypackage.features.MyEncoder)",
+    )
 
 
 def _file_digest(path: Path) -> str:

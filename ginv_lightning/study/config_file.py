@@ -171,15 +171,13 @@ def _target_by_class_path(spec: dict[str, Any]) -> TargetLaw:
     """A target law named by ``class_path`` (``package.module.Class``) with ``init_args``."""
     _check_keys(spec, {"class_path", "init_args"}, "target.")
     path = spec["class_path"]
-    try:
-        cls = import_class(path, TargetLaw)
-    except ImportError as exc:
-        raise ConfigError(f"target.class_path: {exc}") from None
-    if cls is None:
-        raise ConfigError(
-            f"target.class_path: {path!r} names no TargetLaw; give package.module.Class of an "
-            "installed one (e.g. ginv_sets.targets.RingSets) or target.name"
-        )
+    cls = import_class(
+        path,
+        TargetLaw,
+        "target.class_path",
+        "names no TargetLaw; give package.module.Class of an installed one "
+        "(e.g. ginv_sets.targets.RingSets) or target.name",
+    )
     try:
         return cls(**_mapping(spec.get("init_args") or {}, "target.init_args"))
     except TypeError as exc:

@@ -88,13 +88,7 @@ def _own_networks(networks: Networks, symmetry: GroupAction) -> tuple[Pair, Pair
 
 
 def _network(path: str, base: type) -> type:
-    try:
-        cls = import_class(path, base)
-    except ImportError as exc:
-        raise ValueError(f"the group's network: {exc}") from None
-    if cls is None:
-        raise ValueError(f"the group's network {path!r} is not an importable {base.__name__}")
-    return cls
+    return import_class(path, base, "the group's network", f"is not an importable {base.__name__}")
 
 
 def matched_mlp_generator(
