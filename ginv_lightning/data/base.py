@@ -9,6 +9,7 @@ from lightning.pytorch.utilities import rank_zero_warn
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
 
+from ginv_lightning.data.settings import require_positive
 from ginv_lightning.data.splits import Split, split_indices, subsample
 from ginv_lightning.errors import ConfigError, DataError
 from ginv_lightning.shapes import ImageShape
@@ -74,8 +75,7 @@ class ImageDataModule(LightningDataModule):
             raise ConfigError(f"data.channels must be 1 or 3, got {channels}")
         if image_size < 4:
             raise ConfigError(f"data.image_size must be >= 4, got {image_size}")
-        if batch_size < 1:
-            raise ConfigError(f"data.batch_size must be >= 1, got {batch_size}")
+        require_positive(batch_size=batch_size)
         self.image_size = image_size
         self.channels = channels
         self.batch_size = batch_size

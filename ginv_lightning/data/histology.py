@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ginv_lightning.data.base import ImageDataModule
+from ginv_lightning.data.settings import require_positive
 from ginv_lightning.data.splits import split_indices, subsample
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.errors import ConfigError, DataError
@@ -81,10 +82,7 @@ class PictureCrops(ImageDataModule):
     ) -> None:
         super().__init__(image_size=image_size, channels=channels, **kwargs)
         self.crop_size = self.image_size if crop_size is None else crop_size
-        if self.crop_size < 1:
-            raise ConfigError(f"data.crop_size must be >= 1, got {self.crop_size}")
-        if num_crops < 1:
-            raise ConfigError(f"data.num_crops must be >= 1, got {num_crops}")
+        require_positive(crop_size=self.crop_size, num_crops=num_crops)
         self.num_crops = num_crops
         self.boxes: dict[str, Tensor] = {}  # per split: (top, left) of each read square
         self.moves: dict[str, Tensor] = {}  # per split: what moved each crop

@@ -9,6 +9,7 @@ from lightning.pytorch import LightningDataModule
 from torch import Tensor
 from torch.utils.data import DataLoader, IterableDataset
 
+from ginv_lightning.data.settings import require_positive
 from ginv_lightning.data.targets import TargetLaw
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.shapes import DataShape
@@ -48,14 +49,12 @@ class TargetPoints(LightningDataModule):
         batches_per_epoch: int = 100,
     ) -> None:
         super().__init__()
-        for name, value in (
-            ("num_train", num_train),
-            ("batch_size", batch_size),
-            ("num_heldout", num_heldout),
-            ("batches_per_epoch", batches_per_epoch),
-        ):
-            if value < 1:
-                raise ConfigError(f"data.{name} must be >= 1, got {value}")
+        require_positive(
+            num_train=num_train,
+            batch_size=batch_size,
+            num_heldout=num_heldout,
+            batches_per_epoch=batches_per_epoch,
+        )
         if not 0 <= seed < HELDOUT_STREAM:
             raise ConfigError(f"data.seed must be in [0, {HELDOUT_STREAM}), got {seed}")
         self.target = target

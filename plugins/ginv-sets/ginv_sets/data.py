@@ -17,6 +17,7 @@ from torch import Tensor
 from torch.utils.data import DataLoader
 
 from ginv_lightning.data.points import RandomBatches
+from ginv_lightning.data.settings import require_positive
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.shapes import SetShape
 
@@ -59,11 +60,13 @@ class SetData(LightningDataModule):
         batches_per_epoch: int = 50,
     ) -> None:
         super().__init__()
-        for name, value in (("items", items), ("num_train", num_train),
-                            ("num_heldout", num_heldout), ("batch_size", batch_size),
-                            ("batches_per_epoch", batches_per_epoch)):  # fmt: skip
-            if value < 1:
-                raise ConfigError(f"data.{name} must be >= 1, got {value}")
+        require_positive(
+            items=items,
+            num_train=num_train,
+            num_heldout=num_heldout,
+            batch_size=batch_size,
+            batches_per_epoch=batches_per_epoch,
+        )
         self.law = law
         self.items = items
         self.num_train = num_train
