@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from ginv_lightning.huge_pages import reexec_with_huge_pages
+
 TRAINER_COMMANDS = ("fit", "validate", "test", "predict")
 
 OVERVIEW = """\
@@ -62,6 +64,8 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:  # a process of its own (the console script), not a call from Python
+        reexec_with_huge_pages()
     args = list(sys.argv[1:] if argv is None else argv)
     if not args or args[0] in ("-h", "--help"):
         print(OVERVIEW)

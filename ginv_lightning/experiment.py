@@ -10,6 +10,7 @@ model. Checkpoints carry their ``model:`` and ``data:`` sections under
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from collections.abc import Mapping
@@ -125,10 +126,32 @@ def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:
     return {name: dumped[name] for name in SECTIONS}
 
 
+# Settings that change how an experiment runs, not what it computes: a run may be
+# resumed or evaluated with either value, so fingerprints leave them out.
+HOW_IT_RUNS = (("model", "fast_path"),)
+# Settings added after runs were recorded, whose default computes what those runs
+# computed: left out at that default, so older runs keep their fingerprints.
+LATER_DEFAULTS = ((("model", "penalty", "init_args", "every"), 1),)
+
+
 def fingerprint(sections: Mapping[str, Any], compared: tuple[str, ...] = SECTIONS) -> str:
     """A short hash of the ``model:`` and ``data:`` sections: equal for the same experiment."""
-    text = json.dumps({name: sections[name] for name in compared}, sort_keys=True, default=str)
+    text = json.dumps(_what_it_computes(sections, compared), sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _what_it_computes(sections: Mapping[str, Any], compared: tuple[str, ...]) -> dict[str, Any]:
+    """The compared sections without ``HOW_IT_RUNS`` and ``LATER_DEFAULTS`` at their default."""
+    kept = copy.deepcopy({name: sections[name] for name in compared})
+    dropped = [(path, None) for path in HOW_IT_RUNS] + list(LATER_DEFAULTS)
+    for path, default in dropped:
+        *parents, key = path
+        owner: Any = kept
+        for parent in parents:
+            owner = owner.get(parent) if isinstance(owner, Mapping) else None
+        if isinstance(owner, dict) and key in owner and (default is None or owner[key] == default):
+            del owner[key]
+    return kept
 
 
 def describe(name: str, sections: Mapping[str, Any]) -> dict[str, Any]:
@@ -143,7 +166,8 @@ def differences(
     limit: int = 3,
 ) -> str:
     """The first settings in which two experiments differ, e.g. ``model.group: C4 vs D4``."""
-    flat_a, flat_b = _flatten({n: a[n] for n in compared}), _flatten({n: b[n] for n in compared})
+    flat_a = _flatten(_what_it_computes(a, compared))
+    flat_b = _flatten(_what_it_computes(b, compared))
     keys = [k for k in sorted(flat_a.keys() | flat_b.keys()) if flat_a.get(k) != flat_b.get(k)]
     shown = [f"{k}: {flat_a.get(k, '(unset)')!r} vs {flat_b.get(k, '(unset)')!r}" for k in keys]
     more = f" and {len(keys) - limit} more" if len(keys) > limit else ""

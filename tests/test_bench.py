@@ -10,7 +10,7 @@ import torch
 from escnn import nn as enn
 from torch import nn
 
-from ginv_lightning.benchmark.cases import benchmark_cases, build
+from ginv_lightning.benchmark.cases import LAZY_EVERY, benchmark_cases, build
 
 
 def _conv_output_shapes(module: nn.Module, run) -> list[tuple[int, ...]]:
@@ -37,7 +37,7 @@ def _conv_output_shapes(module: nn.Module, run) -> list[tuple[int, ...]]:
 )
 def test_same_shape_case_has_the_equivariant_models_tensor_shapes(main, baseline, size, channels):
     cases = benchmark_cases(main, baseline)
-    equivariant, same_shape, matched = (build(case).model for case in cases)
+    equivariant, same_shape, matched = (build(case).model for case in cases[:3])
     for module in (equivariant, same_shape, matched):
         module.eval()
     z = equivariant.generator.sample_latent(2)
@@ -51,3 +51,12 @@ def test_same_shape_case_has_the_equivariant_models_tensor_shapes(main, baseline
 
     assert shapes(same_shape) == shapes(equivariant)
     assert shapes(matched) != shapes(equivariant)  # the params-matched CNN is narrower
+
+
+def test_bench_times_the_fast_path_and_the_training_options_beside_the_configured_model():
+    cases = {case.name: case for case in benchmark_cases("rotdigits_c4", "rotdigits_cnn")}
+    assert not build(cases["equivariant C4"]).model.discriminator.fast_path
+    assert build(cases["equivariant C4, fast path"]).model.discriminator.fast_path
+    lazy = build(cases[f"equivariant C4, lazy R1/{LAZY_EVERY}"]).model
+    assert lazy.penalty.every == LAZY_EVERY and lazy.penalty.gamma == 0.1
+    assert cases["equivariant C4, bf16-mixed"].precision == "bf16-mixed"

@@ -16,10 +16,15 @@ BASELINE = "rotdigits_cnn"
 
 @dataclass(frozen=True)
 class Case:
-    """One benchmarked model: a name and the ``model:``/``data:`` sections that build it."""
+    """One benchmarked model: its name, ``model:``/``data:`` sections and trainer precision."""
 
     name: str
     config: dict[str, Any]
+    precision: str = "32-true"
+
+
+# Lazy R1 in the bench's training-option case: the penalty on one batch in this many.
+LAZY_EVERY = 16
 
 
 # Each equivariant network and the plain one that, with ``match: shapes``, has its tensor shapes.
@@ -61,17 +66,38 @@ def _counterpart(class_path: str) -> str:
 
 
 def benchmark_cases(main: str | Path = MAIN, baseline: str | Path = BASELINE) -> list[Case]:
-    """Equivariant (``main``), its identical-shape plain CNN, the parameter-matched ``baseline``."""
+    """Equivariant (``main``), its identical-shape plain CNN, the parameter-matched ``baseline``,
+    then the equivariant model on the fast path (``model.fast_path``, same results) and
+    the training options that change results: lazy R1 (when it has one) and bf16-mixed.
+    """
     _, main_config = read_config(main)
     _, baseline_config = read_config(baseline)
     equivariant = experiment_sections(main_config)
     plain = {**equivariant, "model": same_shape_cnn(main_config["model"])}
     group = equivariant["model"].get("group", "C4")
-    return [
+    fast = {**equivariant, "model": {**equivariant["model"], "fast_path": True}}
+    cases = [
         Case(f"equivariant {group}", equivariant),
         Case("plain CNN, same shapes", plain),
         Case("plain CNN, params matched", experiment_sections(baseline_config)),
+        Case(f"equivariant {group}, fast path", fast),
     ]
+    lazy = lazy_penalty(equivariant["model"])
+    if lazy is not None:
+        cases.append(
+            Case(f"equivariant {group}, lazy R1/{LAZY_EVERY}", {**equivariant, "model": lazy})
+        )
+    cases.append(Case(f"equivariant {group}, bf16-mixed", equivariant, "bf16-mixed"))
+    return cases
+
+
+def lazy_penalty(model: dict[str, Any]) -> dict[str, Any] | None:
+    """The model with its penalty computed every ``LAZY_EVERY`` batches (None: no penalty)."""
+    penalty = model.get("penalty")
+    if not isinstance(penalty, dict) or "class_path" not in penalty:
+        return None
+    init_args = {**penalty.get("init_args", {}), "every": LAZY_EVERY}
+    return {**model, "penalty": {**penalty, "init_args": init_args}}
 
 
 def build(case: Case) -> Experiment:

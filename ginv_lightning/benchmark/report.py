@@ -99,6 +99,17 @@ def _exported(module: Any) -> torch.nn.Module:
     return exported
 
 
+def _speed_ups(rows: list[dict[str, Any]]) -> list[str]:
+    """How much faster than the equivariant model as configured each variant of it is."""
+    steps = {row["case"]: row["median"] for row in rows if row["measure"].startswith("training")}
+    configured = next(iter(steps))
+    return [
+        f"speed-up of {name} over {configured}: {steps[configured] / seconds:.2f}x"
+        for name, seconds in steps.items()
+        if name.startswith(f"{configured}, ")
+    ]
+
+
 def write(result: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(result, indent=2))
@@ -124,6 +135,7 @@ def table(result: dict[str, Any]) -> str:
             f"{row['measure']:<24} {row['case']:<30} {row['median']:>10.4g} {iqr:>21} "
             f"{row['ratio']:>6.3f} {peak:>8}"
         )
+    lines += _speed_ups(result["rows"])
     for row in result["rows"]:
         if "params_g" in row:
             lines.append(f"parameters of {row['case']}: G {row['params_g']}, D {row['params_d']}")

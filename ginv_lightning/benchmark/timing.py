@@ -49,7 +49,9 @@ def _synchronizer(accelerator: str) -> Callable[[], None]:
 def step_times(case: Case, batches: int, warmup: int, accelerator: str) -> list[float]:
     """Seconds per training batch (discriminator step with penalty + generator step)."""
     experiment = build(case)
-    return train_batches(experiment.model, experiment.data, batches, warmup, accelerator)
+    return train_batches(
+        experiment.model, experiment.data, batches, warmup, accelerator, case.precision
+    )
 
 
 def train_batches(
@@ -58,11 +60,13 @@ def train_batches(
     batches: int,
     warmup: int,
     accelerator: str,
+    precision: str = "32-true",
 ) -> list[float]:
     """Train ``warmup + batches`` batches; the seconds each timed batch took."""
     timer = _BatchTimer(_synchronizer(accelerator))
     steps_per_batch = 1 + 1 / module.n_critic
-    trainer = quiet_trainer(round((warmup + batches) * steps_per_batch), [timer], accelerator)
+    max_steps = round((warmup + batches) * steps_per_batch)
+    trainer = quiet_trainer(max_steps, [timer], accelerator, precision)
     trainer.fit(module, datamodule=data)
     return timer.times[warmup:]
 

@@ -30,6 +30,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--skip-fit", action="store_true", help="skip timing a whole `ginv fit` of --config"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="instead, profile training batches of --config (escnn's and the fast path) with "
+        "torch.profiler and print where the time goes",
+    )
     parser.set_defaults(run=run)
 
 
@@ -42,6 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if args.rounds < 1 or args.batches < 1:
         raise ConfigError("--rounds and --batches must be >= 1")
     find_config(args.config), find_config(args.baseline)  # a wrong name fails before any work
+    if args.profile:
+        return _profile(args)
     settings = BenchSettings(
         args.config, args.baseline, args.rounds, args.batches, args.accelerator, not args.skip_fit
     )
@@ -60,3 +68,15 @@ class Progress:
 
     def __call__(self, what: str) -> None:
         print(f"ginv bench [{time.perf_counter() - self.start:6.1f} s] {what}", file=sys.stderr)
+
+
+def _profile(args: argparse.Namespace) -> int:
+    from ginv_lightning.benchmark.cases import benchmark_cases
+    from ginv_lightning.benchmark.profile_step import profile_table
+
+    cases = benchmark_cases(args.config, args.baseline)
+    fast = next(case for case in cases if case.name.endswith(", fast path"))
+    progress = Progress()
+    for case in (cases[0], fast):
+        print(profile_table(case, batches=args.batches, progress=progress), end="\n\n")
+    return 0

@@ -5,4 +5,5 @@
 - ``expand_filters_once``: one filter expansion per optimisation step instead of one per call.
 - ``copy_sharing_types``: deep copies that share escnn's immutable groups and field types.
 - ``walk_without_hashing``: module and parameter walks that never hash escnn's kernel bases.
+- ``plain_forward``: escnn layers' forward in plain torch, channels-last (``model.fast_path``).
 """

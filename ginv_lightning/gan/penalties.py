@@ -21,10 +21,21 @@ class Penalty:
     ``real_scores``, when given, are the discriminator's scores of ``real`` from the
     loss's own forward pass, taken with ``real.requires_grad``; a penalty on real
     data can differentiate those instead of running the discriminator again.
+
+    ``every`` > 1 is lazy regularisation (StyleGAN2, Karras et al. 2020): the
+    penalty is computed on one discriminator step in ``every`` and weighted by
+    ``every``, so its average pull is the same while its double backward, a
+    large share of a step, is paid once in ``every`` steps. It changes results.
     """
 
     #: whether the penalty can use the loss's scores of real data (see above)
     uses_real_scores: bool = False
+    #: compute the penalty on one discriminator step in this many (see above)
+    every: int = 1
+
+    def due(self, batch_index: int) -> bool:
+        """Whether the discriminator step of this batch (counted within its epoch) is penalised."""
+        return batch_index % self.every == 0
 
     def __call__(
         self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
@@ -44,10 +55,11 @@ def input_gradient_norms(discriminator: Critic, x: Tensor, scores: Tensor | None
 class R1(Penalty):
     """Mescheder et al.'s R1: gamma/2 * E||grad D(x_real)||^2, on real data only."""
 
-    def __init__(self, gamma: float = 0.1) -> None:
+    def __init__(self, gamma: float = 0.1, every: int = 1) -> None:
         if gamma < 0:
             raise ValueError(f"gamma must be >= 0, got {gamma}")
         self.gamma = gamma
+        self.every = _checked_every(every)
 
     uses_real_scores = True
 
@@ -55,10 +67,11 @@ class R1(Penalty):
         self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
     ) -> Tensor:
         norms = input_gradient_norms(discriminator, real, real_scores)
-        return self.gamma / 2 * norms.pow(2).mean()
+        return self.every * self.gamma / 2 * norms.pow(2).mean()
 
     def __repr__(self) -> str:
-        return f"R1(gamma={self.gamma})"
+        lazy = f", every={self.every}" if self.every > 1 else ""
+        return f"R1(gamma={self.gamma}{lazy})"
 
 
 class GradientPenalty(Penalty):
@@ -69,11 +82,12 @@ class GradientPenalty(Penalty):
     One-sided (Birrell et al.'s Lipschitz GANs): weight * E[relu(||grad||^2 - 1)].
     """
 
-    def __init__(self, weight: float = 10.0, one_sided: bool = False) -> None:
+    def __init__(self, weight: float = 10.0, one_sided: bool = False, every: int = 1) -> None:
         if weight < 0:
             raise ValueError(f"weight must be >= 0, got {weight}")
         self.weight = weight
         self.one_sided = one_sided
+        self.every = _checked_every(every)
 
     def __call__(
         self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None
@@ -82,9 +96,17 @@ class GradientPenalty(Penalty):
         t = torch.rand(shape, device=real.device, dtype=real.dtype)
         interpolates = t * real.detach() + (1 - t) * fake.detach()
         norms = input_gradient_norms(discriminator, interpolates)
+        weight = self.every * self.weight
         if self.one_sided:
-            return self.weight * torch.relu(norms.pow(2) - 1).mean()
-        return self.weight * (norms - 1).pow(2).mean()
+            return weight * torch.relu(norms.pow(2) - 1).mean()
+        return weight * (norms - 1).pow(2).mean()
 
     def __repr__(self) -> str:
-        return f"GradientPenalty(weight={self.weight}, one_sided={self.one_sided})"
+        lazy = f", every={self.every}" if self.every > 1 else ""
+        return f"GradientPenalty(weight={self.weight}, one_sided={self.one_sided}{lazy})"
+
+
+def _checked_every(every: int) -> int:
+    if not isinstance(every, int) or isinstance(every, bool) or every < 1:
+        raise ValueError(f"every must be an integer >= 1 (1: every step), got {every!r}")
+    return every

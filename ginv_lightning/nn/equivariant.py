@@ -8,6 +8,7 @@ import torch
 from escnn import nn as enn
 from torch import Tensor
 
+from ginv_lightning.escnn_support.plain_forward import FastPath
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
 from ginv_lightning.nn.conditioning import (
     ProjectionHead,
@@ -28,7 +29,7 @@ from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry.base import Symmetry
 
 
-class EquivariantGenerator(Generator):
+class EquivariantGenerator(FastPath, Generator):
     """G(g.z) = g.G(z): noise in regular fields, escnn layers end to end, a scalar image out.
 
     The noise is a 1x1 map of ``latent_fields`` regular fields (band-limited for
@@ -92,7 +93,7 @@ class EquivariantGenerator(Generator):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         inputs = with_labels(z, labels, self.labels_in)
-        return torch.tanh(self.net(enn.GeometricTensor(inputs, self.input_type)).tensor)
+        return torch.tanh(self.run_escnn(self.net, inputs)).contiguous()
 
     def export(self) -> Generator:
         """Plain torch layers with the filters expanded once (see ``nn.export``)."""
@@ -100,7 +101,7 @@ class EquivariantGenerator(Generator):
         return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
 
 
-class InvariantDiscriminator(Discriminator):
+class InvariantDiscriminator(FastPath, Discriminator):
     """D(g.x) = D(x): steerable convolutions, group pooling, a spatial mean, a linear head.
 
     Each stage is a 3x3 steerable convolution and a (leaky) nonlinearity, with
@@ -143,6 +144,6 @@ class InvariantDiscriminator(Discriminator):
         self.head = ProjectionHead(len(current), image.classes)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        features = self.net(enn.GeometricTensor(x, self.in_type))
-        invariant = self.fields.invariant_features(features.tensor, features.type)
+        features = self.run_escnn(self.net, x)
+        invariant = self.fields.invariant_features(features, self.net.out_type)
         return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)

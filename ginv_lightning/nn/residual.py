@@ -18,6 +18,7 @@ from escnn import nn as enn
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
+from ginv_lightning.escnn_support.plain_forward import FastPath, plain_forward
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator, PlainGenerator
 from ginv_lightning.nn.conditioning import (
@@ -72,6 +73,10 @@ class EquivariantResidual(enn.EquivariantModule):
     def forward(self, x: enn.GeometricTensor) -> enn.GeometricTensor:
         return self.main(x) + self.skip(x)
 
+    def plain_forward(self, x: Tensor) -> Tensor:
+        """The same sum on plain tensors (see ``escnn_support.plain_forward``)."""
+        return plain_forward(self.main, x) + plain_forward(self.skip, x)
+
     def evaluate_output_shape(self, input_shape: tuple[int, ...]) -> tuple[int, ...]:
         return self.main.evaluate_output_shape(input_shape)
 
@@ -100,7 +105,7 @@ def _check_start(image: ImageShape, widths: Sequence[int]) -> int:
     return start
 
 
-class ResidualEquivariantGenerator(Generator):
+class ResidualEquivariantGenerator(FastPath, Generator):
     """G(g.z) = g.G(z) with BigGAN-style residual up-blocks of steerable layers.
 
     The noise and the first stage are the plain ``EquivariantGenerator``'s (a
@@ -164,7 +169,7 @@ class ResidualEquivariantGenerator(Generator):
 
     def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
         inputs = with_labels(z, labels, self.labels_in)
-        return torch.tanh(self.net(enn.GeometricTensor(inputs, self.input_type)).tensor)
+        return torch.tanh(self.run_escnn(self.net, inputs)).contiguous()
 
     def export(self) -> Generator:
         """Plain torch layers and sums, the filters expanded once."""
@@ -172,7 +177,7 @@ class ResidualEquivariantGenerator(Generator):
         return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
 
 
-class ResidualInvariantDiscriminator(Discriminator):
+class ResidualInvariantDiscriminator(FastPath, Discriminator):
     """D(g.x) = D(x) with BigGAN-style residual down-blocks of steerable layers.
 
     Block i maps to ``widths[i]`` regular fields: (leaky) nonlinearity, 3x3
@@ -230,8 +235,8 @@ class ResidualInvariantDiscriminator(Discriminator):
             self.head = torch_spectral_norm(self.head)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        features = self.net(enn.GeometricTensor(x, self.in_type))
-        invariant = self.fields.invariant_features(features.tensor, features.type)
+        features = self.run_escnn(self.net, x)
+        invariant = self.fields.invariant_features(features, self.net.out_type)
         return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)
 
 

@@ -8,7 +8,12 @@ import warnings
 from lightning.pytorch import Callback, Trainer
 
 
-def quiet_trainer(max_steps: int, callbacks: list[Callback], accelerator: str = "cpu") -> Trainer:
+def quiet_trainer(
+    max_steps: int,
+    callbacks: list[Callback],
+    accelerator: str = "cpu",
+    precision: str = "32-true",
+) -> Trainer:
     """No checkpoints, loggers, validation, progress bars, summaries or Lightning chatter.
 
     Hundreds of tiny fits would otherwise print hundreds of banners, and any
@@ -19,6 +24,7 @@ def quiet_trainer(max_steps: int, callbacks: list[Callback], accelerator: str = 
     return Trainer(
         accelerator=accelerator,
         devices=1,
+        precision=precision,
         max_steps=max_steps,
         max_epochs=-1,
         logger=False,
