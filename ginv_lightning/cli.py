@@ -57,10 +57,10 @@ def _own_commands() -> argparse.ArgumentParser:
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
-    from ginv_lightning.errors import ConfigError, DataError, NonFiniteLossError
+    from ginv_lightning.errors import ConfigError, DataError, JobsFailedError, NonFiniteLossError
     from ginv_lightning.symmetry.errors import GroupError
 
-    return (ConfigError, DataError, GroupError, NonFiniteLossError)
+    return (ConfigError, DataError, GroupError, NonFiniteLossError, JobsFailedError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,3 +12,7 @@ class DataError(ValueError):
 class NonFiniteLossError(RuntimeError):
     """Training diverged: a loss, the discriminator's scores or the weights became NaN or
     infinite (or the weights exploded); training stops and the last healthy checkpoint is kept."""
+
+
+class JobsFailedError(RuntimeError):
+    """Some jobs of a grid failed; the finished ones are kept and a rerun retries the others."""

@@ -34,8 +34,20 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"{args.dir!r} is not a folder")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(source, target)
-    print(f"wrote {target}; train it with: ginv fit --config {target}")
+    print(f"wrote {target}; run it with: {command_for(source)} --config {target}")
     return 0
+
+
+def command_for(path: Path) -> str:
+    """The ``ginv`` command a config file is for, told by its sections."""
+    import yaml
+
+    document = yaml.safe_load(path.read_text()) or {}
+    if isinstance(document, dict) and "compare" in document:
+        return "ginv compare"
+    if isinstance(document, dict) and {"target", "grid"} <= set(document):
+        return "ginv study"
+    return "ginv fit"
 
 
 def format_listing() -> str:
@@ -45,5 +57,8 @@ def format_listing() -> str:
         text = textwrap.fill(description(path), width=88, initial_indent="    ",
                              subsequent_indent="    ")  # fmt: skip
         blocks.append(f"{name}\n{text}" if text.strip() else name)
-    blocks.append("train one with: ginv fit --config NAME (or a path to your own YAML)")
+    blocks.append(
+        "run one with: ginv fit --config NAME (or a path to your own YAML); compare_* files "
+        "with ginv compare, study_* files with ginv study"
+    )
     return "\n".join(blocks)

@@ -56,9 +56,8 @@ def run(args: argparse.Namespace) -> int:
     from ginv_lightning.shapes import SetShape
 
     wanted = _parse_labels(args.labels)
-    n = args.n if args.n is not None else (8 if wanted is not None else 64)
-    if n < 1:
-        raise ConfigError(f"--n must be >= 1, got {n}")
+    if args.n is not None and args.n < 1:
+        raise ConfigError(f"--n must be >= 1, got {args.n}")
     out = Path(args.out)
     if out.suffix.lower() not in PICTURES + ARRAYS:
         raise ConfigError(
@@ -68,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out {args.out!r} is a folder; give a file name, e.g. samples.png")
     require_writable_folder("--out", out.parent)  # before the checkpoint is loaded
     module = gan_from_checkpoint(args.ckpt, args.trust_class_paths)
+    n = args.n if args.n is not None else _default_n(wanted, module.classes)
     labels = _labels_to_draw(wanted, module.classes, n, args.ckpt)
     module.sampler.eval()
     generator = module.sampler.export().eval()
@@ -104,6 +104,13 @@ def _parse_labels(text: str | None) -> list[int] | None:
     return labels
 
 
+def _default_n(wanted: list[int] | None, classes: int) -> int:
+    """8 per label asked for, 8 per class of a conditional checkpoint, else 64."""
+    if wanted is not None:
+        return 8
+    return 8 * classes if classes else 64
+
+
 def _labels_to_draw(wanted: list[int] | None, classes: int, n: int, ckpt: str) -> Any:
     """Each sample's label: rows of the ``wanted`` classes, or of every class (None: no labels)."""
     import torch
@@ -112,6 +119,13 @@ def _labels_to_draw(wanted: list[int] | None, classes: int, n: int, ckpt: str) -
     from ginv_lightning.sample_pictures import class_rows
 
     if wanted is None:
+        if classes and n % classes:
+            below, above = n // classes * classes or classes, (n // classes + 1) * classes
+            raise ConfigError(
+                f"--n {n}: {ckpt!r} is class-conditional and draws one row per class, so --n "
+                f"must be a multiple of its {classes} classes (e.g. {below} or {above}), or "
+                "choose classes with --labels"
+            )
         return class_rows(classes, n)  # n samples in all, one row per class
     if not classes:
         raise ConfigError(

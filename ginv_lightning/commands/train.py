@@ -9,14 +9,18 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonargparse import ArgumentError
 from lightning.pytorch import LightningDataModule, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
 from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
 from lightning.pytorch.strategies import DDPStrategy
 from lightning.pytorch.utilities import rank_zero_only
 
+import ginv_lightning.data  # noqa: F401  (short names of data modules: --data.help ImageFiles)
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.samples import SampleGrid
+from ginv_lightning.commands.parse_errors import one_line, parser_keys
+from ginv_lightning.errors import ConfigError
 from ginv_lightning.experiment import (
     EXPERIMENT_KEY,
     SECTIONS,
@@ -107,7 +111,7 @@ class GinvCLI(LightningCLI):
             save_config_callback=LoggedConfig,
             save_config_kwargs={"overwrite": True},
             trainer_defaults={"logger": default_loggers(), "default_root_dir": "runs"},
-            parser_kwargs={"prog": "ginv", "default_env": False},
+            parser_kwargs={"prog": "ginv", "default_env": False, "exit_on_error": False},
             args=args,
             **kwargs,
         )
@@ -132,8 +136,14 @@ class GinvCLI(LightningCLI):
         """Parse ``args``, which ``ginv`` always passes (shipped config names resolved).
 
         Lightning would warn that ``sys.argv`` is set too, as it always is for a command.
+        A parse error is one line (see :mod:`ginv_lightning.commands.parse_errors`).
         """
-        self.config = parser.parse_args(args)
+        try:
+            self.config = parser.parse_args(args)
+        except ArgumentError as exc:  # one line instead of the usage text and a Union report
+            command = args[0] if args and args[0] in self.subcommands() else None
+            keys = parser_keys(self._parser(command)) if command else []
+            raise ConfigError(one_line(str(exc), keys, list(args))) from None
 
     def _parse_ckpt_path(self) -> None:
         """Nothing here: Lightning's version merges a checkpoint's hyper-parameters over the

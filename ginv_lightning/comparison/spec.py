@@ -29,7 +29,52 @@ class Cell:
 
     @property
     def name(self) -> str:
-        return f"{self.config}-f{self.fraction:g}-s{self.seed}"
+        """The cell's name in file names: the config's name, however it was given, then
+        fraction and seed (``my_configs/tiles_d4.yaml`` and ``tiles_d4`` name the same)."""
+        return f"{config_name(self.config)}-f{self.fraction:g}-s{self.seed}"
+
+
+def config_name(config: str) -> str:
+    """A config's name: a shipped name as it is, a path's file name without ``.yaml``."""
+    name = Path(config).name
+    for suffix in (".yaml", ".yml"):
+        name = name.removesuffix(suffix)
+    return name
+
+
+# Accelerators a cell may train on (Lightning's names); "auto" picks what the machine has.
+ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu")
+PRECISIONS = ("32-true", "32", "bf16-mixed", "16-mixed", "bf16-true", "16-true", "64-true")
+
+
+@dataclass(frozen=True)
+class CellTrainer:
+    """The machine every cell trains and is measured on: one device, of ``accelerator``.
+
+    ``precision`` changes what is computed, so a cell's record depends on it;
+    the accelerator does not (a cell finished on a GPU is reused on a CPU).
+    """
+
+    accelerator: str = "auto"
+    devices: int = 1
+    precision: str = "32-true"
+
+    def check(self, where: str) -> None:
+        if self.accelerator not in ACCELERATORS:
+            raise ConfigError(f"{where}accelerator {self.accelerator!r} is not one of "
+                              f"{', '.join(ACCELERATORS)}")  # fmt: skip
+        if self.precision not in PRECISIONS:
+            raise ConfigError(f"{where}precision {self.precision!r} is not one of "
+                              f"{', '.join(PRECISIONS)}")  # fmt: skip
+        if self.devices != 1:
+            raise ConfigError(f"{where}devices {self.devices!r}: each cell trains on one device "
+                              "(run cells side by side as jobs: --launcher)")  # fmt: skip
+        if self.accelerator in ("gpu", "cuda"):
+            import torch
+
+            if not torch.cuda.is_available():
+                raise ConfigError(f"{where}accelerator {self.accelerator!r}: no CUDA device is "
+                                  "visible here; use auto or cpu")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -66,6 +111,9 @@ class Comparison:
     seeds: tuple[int, ...]
     out: Path
     metrics: dict[str, Any] = field(default_factory=dict)
+    trainer: CellTrainer = field(default_factory=CellTrainer)
+    name: str = "comparison"  # the comparison file's name: whose folder ``out`` is
+    slurm: dict[str, Any] = field(default_factory=dict)  # the file's SLURM job settings
 
     def cells(self) -> list[Cell]:
         return [cell for table in self.tables for cell in table.cells(self.seeds)]
@@ -80,17 +128,21 @@ class Comparison:
         grow (another config, fraction or seed) and keep its finished cells.
         """
         table = self.table(cell.table)
-        settings = {
+        settings: dict[str, Any] = {
             "cell": asdict(cell),
             "steps": table.steps,
             "batch_size": table.batch_size,
             "metrics": self.metrics,
         }
+        if self.trainer.precision not in ("32-true", "32"):  # older records: float32, unsaid
+            settings["precision"] = self.trainer.precision
         text = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def load_comparison(name_or_path: str | Path, out: str | None = None) -> Comparison:
+def load_comparison(
+    name_or_path: str | Path, out: str | None = None, trainer: dict[str, Any] | None = None
+) -> Comparison:
     """Read and check a comparison file (a shipped name, e.g. ``compare_efficiency``, or a path)."""
     path = find_config(name_or_path)
     document = yaml.safe_load(path.read_text()) or {}
@@ -100,10 +152,11 @@ def load_comparison(name_or_path: str | Path, out: str | None = None) -> Compari
             "(e.g. compare_efficiency, `ginv configs list`)"
         )
     section = document[KEY]
-    unknown = set(section) - {"tables", "seeds", "out", "metrics"}
+    unknown = set(section) - {"tables", "seeds", "out", "metrics", "trainer", "slurm"}
     if unknown:
         raise ConfigError(
-            f"{path}: unknown {KEY}: keys {sorted(unknown)}; accepted: tables, seeds, out, metrics"
+            f"{path}: unknown {KEY}: keys {sorted(unknown)}; "
+            "accepted: tables, seeds, out, metrics, trainer, slurm"
         )
     metrics = dict(section.get("metrics") or {})
     try:
@@ -114,7 +167,30 @@ def load_comparison(name_or_path: str | Path, out: str | None = None) -> Compari
     if not tables:
         raise ConfigError(f"{path}: {KEY}.tables is empty; list at least one table")
     seeds = tuple(int(s) for s in section.get("seeds", [0]))
-    return Comparison(tables, seeds, Path(out or section.get("out", "runs/compare")), metrics)
+    for table in tables:
+        names = [config_name(config) for config in table.configs]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ConfigError(f"{path}: table {table.title!r}: two configs are named "
+                              f"{twice[0]!r}; rename one (records are named by it)")  # fmt: skip
+    cell_trainer = _cell_trainer(path, section.get("trainer") or {}, trainer or {})
+    where = Path(out or section.get("out", "runs/compare"))
+    slurm = dict(section.get("slurm") or {})
+    name = config_name(str(path))
+    return Comparison(tables, seeds, where, metrics, cell_trainer, name, slurm)
+
+
+def _cell_trainer(path: Path, spec: dict[str, Any], flags: dict[str, Any]) -> CellTrainer:
+    """The file's ``trainer:`` settings, then the command line's ``--trainer.*`` over them."""
+    accepted = {"accelerator", "devices", "precision"}
+    unknown = sorted(set(spec) - accepted)
+    if unknown:
+        raise ConfigError(f"{path}: unknown {KEY}.trainer keys {unknown}; accepted: "
+                          f"{', '.join(sorted(accepted))}")  # fmt: skip
+    settings = {**spec, **{k: v for k, v in flags.items() if v is not None}}
+    trainer = CellTrainer(**settings)
+    trainer.check("--trainer." if flags else f"{path}: {KEY}.trainer.")
+    return trainer
 
 
 def _table(path: Path, entry: dict[str, Any]) -> Table:

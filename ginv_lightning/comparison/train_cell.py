@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import copy
 import time
+from pathlib import Path
 from typing import Any
 
 from lightning.pytorch import Trainer, seed_everything
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
-from ginv_lightning.comparison.spec import Cell, Table
+from ginv_lightning.callbacks.progress import ProgressLine
+from ginv_lightning.comparison.pictures import keep_samples
+from ginv_lightning.comparison.spec import Cell, CellTrainer, Table
 from ginv_lightning.experiment import build_experiment, read_config
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
@@ -18,13 +21,21 @@ from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 MEASURED = ("swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance")
 
 
-def train_cell(cell: Cell, table: Table, metrics: dict[str, Any]) -> dict[str, Any]:
+def train_cell(
+    cell: Cell,
+    table: Table,
+    metrics: dict[str, Any],
+    trainer: CellTrainer | None = None,
+    record: Path | None = None,
+) -> dict[str, Any]:
     """Fit ``cell.config`` for the table's step budget, then measure it once.
 
     The training subset depends on the data's own ``seed`` only, so every
     config and every training seed of a fraction sees the same images; ``seed``
-    sets the networks' initialisation and the training randomness.
+    sets the networks' initialisation and the training randomness. Given the
+    path of the cell's ``record``, its final samples are kept beside it.
     """
+    trainer = trainer or CellTrainer()
     path, config = read_config(cell.config)
     config = copy.deepcopy(config)
     data_args = config["data"].setdefault("init_args", {})
@@ -35,9 +46,13 @@ def train_cell(cell: Cell, table: Table, metrics: dict[str, Any]) -> dict[str, A
     experiment = build_experiment(config, source=str(path))
     model, data = experiment.model, experiment.data
     started = time.perf_counter()
-    quiet_trainer(table.steps, []).fit(model, datamodule=data)
+    progress = ProgressLine(f"{cell.table} | {cell.name}", table.steps)
+    fit = quiet_trainer(table.steps, [progress], trainer.accelerator, trainer.precision)
+    fit.fit(model, datamodule=data)
     seconds = time.perf_counter() - started
-    measured = _measure(model, data, metrics)
+    measured = _measure(model, data, metrics, trainer)
+    if record is not None:
+        keep_samples(model, data, record)
     return {
         "table": cell.table,
         "config": cell.config,
@@ -52,11 +67,14 @@ def train_cell(cell: Cell, table: Table, metrics: dict[str, Any]) -> dict[str, A
     }
 
 
-def _measure(model: Any, data: Any, metrics: dict[str, Any]) -> dict[str, float]:
-    """One validation pass with the metrics callback (reference split per ``metrics``)."""
+def _measure(
+    model: Any, data: Any, metrics: dict[str, Any], settings: CellTrainer
+) -> dict[str, float]:
+    """One validation pass with the metrics callback, on the device the cell trained on."""
     trainer = Trainer(
-        accelerator="cpu",
+        accelerator=settings.accelerator,
         devices=1,
+        precision=settings.precision,
         logger=False,
         enable_checkpointing=False,
         enable_progress_bar=False,

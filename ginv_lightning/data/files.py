@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from lightning.pytorch.utilities import rank_zero_info
 from torch import Tensor
 
 from ginv_lightning.data.base import ImageDataModule, require_finite
 from ginv_lightning.data.transforms import to_signed
-from ginv_lightning.errors import DataError
+from ginv_lightning.errors import ConfigError, DataError
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -23,7 +25,10 @@ IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".we
 class ImageFiles(ImageDataModule):
     """Images from ``path``: a folder (searched recursively) or an ``.npz`` file.
 
-    Folder images are resized to ``image_size``. An ``.npz`` file holds one array
+    Images are made square and then resized to ``image_size``, and the data
+    module says once what it did (how many images, from which sizes): a
+    non-square image is center-cropped to its shorter side (``non_square: crop``)
+    or refused (``non_square: refuse``), never stretched. An ``.npz`` file holds one array
     (or one named ``images``) of shape (N, H, W), (N, H, W, C) or (N, C, H, W),
     with values in [0, 1] or [0, 255]. Data whose channels differ from
     ``channels`` are refused rather than converted: grey files for an RGB model
@@ -33,11 +38,20 @@ class ImageFiles(ImageDataModule):
     With ``labels: true`` a folder holds one sub-folder per class (their names,
     sorted, are classes 0, 1, ...), and an ``.npz`` file an integer array
     ``labels`` beside ``images``. See :class:`ImageDataModule` for the other arguments.
+
+    Args:
+        path: a folder of image files (searched recursively) or an ``.npz`` file.
+        non_square: what to do with images that are not square (they are never
+            stretched): ``crop`` (the centre square of the shorter side) or
+            ``refuse`` (a one-line error naming the first such file).
     """
 
-    def __init__(self, path: str, **kwargs) -> None:
+    def __init__(self, path: str, non_square: Literal["crop", "refuse"] = "crop", **kwargs) -> None:
         super().__init__(**kwargs)
+        if non_square not in ("crop", "refuse"):
+            raise ConfigError(f"data.non_square must be crop or refuse, got {non_square!r}")
         self.path = Path(path)
+        self.non_square = non_square
 
     @property
     def num_classes(self) -> int:  # type: ignore[override]
@@ -91,18 +105,39 @@ class ImageFiles(ImageDataModule):
                 f"data.path {str(self.path)!r} does not exist; give a folder of images "
                 f"({', '.join(IMAGE_SUFFIXES)}) or an .npz file"
             )
+        changes = Changes(self.image_size)
         if self.path.is_dir():
-            images = self._read_folder()
+            images = self._read_folder(changes)
         elif self.path.suffix == ".npz":
-            images = self._read_npz()
+            images = self._square(self._read_npz(), changes)
         else:
             raise DataError(f"data.path {str(self.path)!r} must be a folder or an .npz file")
+        changes.report(str(self.path))
         resized = F.interpolate(
             images, size=(self.image_size, self.image_size), mode="bilinear", antialias=True
         )
         return to_signed(resized)
 
-    def _read_folder(self) -> Tensor:
+    def _square(self, images: Tensor, changes: Changes) -> Tensor:
+        """An .npz array's images: center-cropped if not square (or refused), sizes noted."""
+        height, width = images.shape[-2:]
+        if height != width:
+            self._check_non_square(str(self.path), width, height)
+            side = min(height, width)
+            top, left = (height - side) // 2, (width - side) // 2
+            images = images[..., top : top + side, left : left + side]
+            changes.cropped[(width, height)] += len(images)
+        changes.resized[images.shape[-1]] += len(images)
+        return images
+
+    def _check_non_square(self, what: str, width: int, height: int) -> None:
+        if self.non_square == "refuse":
+            raise DataError(
+                f"{what} is {width}x{height} px, not square, and data.init_args.non_square is "
+                "refuse; make the images square, or set non_square: crop to center-crop them"
+            )
+
+    def _read_folder(self, changes: Changes) -> Tensor:
         from PIL import Image, UnidentifiedImageError
 
         files = _image_files(self.path)
@@ -116,7 +151,16 @@ class ImageFiles(ImageDataModule):
             try:
                 with Image.open(file) as image:
                     self._check_file_channels(file, image)
-                    image = image.convert(mode).resize((self.image_size, self.image_size))
+                    image = image.convert(mode)
+                    width, height = image.size
+                    if width != height:
+                        self._check_non_square(f"image file {str(file)!r}", width, height)
+                        side = min(width, height)
+                        left, top = (width - side) // 2, (height - side) // 2
+                        image = image.crop((left, top, left + side, top + side))
+                        changes.cropped[(width, height)] += 1
+                    changes.resized[image.size[0]] += 1
+                    image = image.resize((self.image_size, self.image_size))
                     arrays.append(np.asarray(image, dtype=np.float32) / 255.0)
             except DataError:
                 raise
@@ -177,6 +221,32 @@ class ImageFiles(ImageDataModule):
                 f"data.path {str(self.path)!r} holds images of shape {array.shape}", tensor.shape[1]
             )
         return tensor.contiguous()
+
+
+class Changes:
+    """What loading did to the images, said once: crops of non-square ones, resized sizes."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.cropped: Counter[tuple[int, int]] = Counter()
+        self.resized: Counter[int] = Counter()  # square side before resizing -> images
+
+    def report(self, source: str) -> None:
+        lines = []
+        if self.cropped:
+            sizes = ", ".join(f"{n} of {w}x{h}" for (w, h), n in sorted(self.cropped.items()))
+            lines.append(f"center-cropped {sum(self.cropped.values())} non-square images "
+                         f"to squares ({sizes})")  # fmt: skip
+        changed = {side: n for side, n in self.resized.items() if side != self.size}
+        if changed:
+            sizes = ", ".join(
+                f"{n} from {side}x{side} ({'up' if side < self.size else 'down'}scaled)"
+                for side, n in sorted(changed.items())
+            )
+            lines.append(f"resized {sum(changed.values())} images to {self.size}x{self.size}: "
+                         f"{sizes}")  # fmt: skip
+        if lines:
+            rank_zero_info(f"ImageFiles {source!r}: " + "; ".join(lines))
 
 
 def _image_files(folder: Path) -> list[Path]:

@@ -33,6 +33,11 @@ DEFAULT_LOSS = lazy_instance(RelativisticAverage)
 # A weight beyond this magnitude means training diverged: these networks train
 # to weights of order 1, and a blow-up passes through ~1e6 before it reaches inf.
 WEIGHT_LIMIT = 1e5
+# Losses, penalties and discriminator scores of healthy runs stay within about 1e3 (RaGAN,
+# hinge, non-saturating and WGAN-GP alike); a run whose optimiser has blown up passes
+# 1e6 within a step or two, long before anything becomes infinite (a discriminator
+# learning rate of 3000 gave an R1 penalty of 5e29 at the first logged step).
+VALUE_LIMIT = 1e6
 # Where a checkpoint records which distribution (and version) provided its group.
 GROUP_KEY = "ginv_group"
 
@@ -48,9 +53,9 @@ class GAN(LightningModule):
     once every ``n_critic`` batches, reusing that batch's generated images. The
     generator's exponential moving average (``ema``) is what evaluation and
     sampling use. Training stops (:class:`NonFiniteLossError`) when a loss, the
-    discriminator's scores or a weight become NaN or infinite, or a weight grows
-    beyond ``WEIGHT_LIMIT``; a checkpoint of such weights is refused, so the last
-    checkpoint kept is a healthy one.
+    discriminator's scores or a weight become NaN or infinite, a loss, penalty or
+    score grows beyond ``VALUE_LIMIT``, or a weight beyond ``WEIGHT_LIMIT``; a
+    checkpoint of such weights is refused, so the last checkpoint kept is a healthy one.
 
     With labelled data (``data_shape.classes`` > 0) the GAN is class-conditional:
     both networks take labels, real images come with theirs, and generated ones
@@ -230,12 +235,12 @@ class GAN(LightningModule):
             scores = self.discriminator(torch.cat([real, fake]), *labels.both())
             real_scores, fake_scores = scores[: len(real)], scores[len(real) :]
             loss = self.loss.discriminator(real_scores, fake_scores)
-            self._check_finite({"discriminator loss": loss, "discriminator scores": scores})
+            self._check_values({"discriminator loss": loss, "discriminator scores": scores})
             logs = {"train/d_loss": loss.detach()}
             if penalised:
                 critic = self._critic(labels.real)
                 penalty = self.penalty(critic, real, fake, real_scores if reuse else None)
-                self._check_finite({"discriminator penalty": penalty})
+                self._check_values({"discriminator penalty": penalty})
                 logs["train/d_penalty"] = penalty.detach()
                 loss = loss + penalty
         opt_d.zero_grad(set_to_none=True)
@@ -262,7 +267,7 @@ class GAN(LightningModule):
                 else None
             )
         loss = self.loss.generator(real_scores, fake_scores)
-        self._check_finite({"generator loss": loss, "discriminator scores": fake_scores})
+        self._check_values({"generator loss": loss, "discriminator scores": fake_scores})
         opt_g.zero_grad(set_to_none=True)
         self.manual_backward(loss)
         self._clip(opt_g)
@@ -306,23 +311,25 @@ class GAN(LightningModule):
                 optimizer, gradient_clip_val=self.gradient_clip, gradient_clip_algorithm="norm"
             )
 
-    def _check_finite(self, values: dict[str, Tensor]) -> None:
-        """Stop at the first NaN or infinity among ``values``, with one device sync for all."""
-        finite = torch.stack([torch.isfinite(v.detach()).all() for v in values.values()])
-        if finite.all():
+    def _check_values(self, values: dict[str, Tensor]) -> None:
+        """Stop at the first NaN, infinity or magnitude beyond ``VALUE_LIMIT`` among ``values``.
+
+        One device sync for all of them.
+        """
+        largest = torch.stack([v.detach().abs().amax() for v in values.values()])
+        healthy = torch.isfinite(largest) & (largest <= VALUE_LIMIT)
+        if healthy.all():
             return
         bad = [
-            (what, v.detach())
-            for (what, v), ok in zip(values.items(), finite.tolist(), strict=True)
+            (what, v.detach(), big)
+            for (what, v), big, ok in zip(
+                values.items(), largest.tolist(), healthy.tolist(), strict=True
+            )
             if not ok
         ]
-        (what, value), others = bad[0], bad[1:]
-        also = "".join(
-            f", with {int((~torch.isfinite(v)).sum())} of {v.numel()} {name} NaN or infinite"
-            for name, v in others
-        )
-        became = value.item() if value.numel() == 1 else _non_finite_count(value)
-        self._diverged(f"{what} became {became}", also)
+        (what, value, big), others = bad[0], bad[1:]
+        also = "".join(_also_bad(name, v, size) for name, v, size in others)
+        self._diverged(f"{what} {_went_bad(value, big)}", also)
 
     def _check_weights(self) -> None:
         """Stop when a weight is NaN, infinite or beyond ``WEIGHT_LIMIT`` (one sync per step).
@@ -457,6 +464,18 @@ def _weight_problem(largest: float) -> str:
     if not math.isfinite(largest):
         return f"became {largest}"
     return f"exploded (largest magnitude {largest:.3g}, beyond {WEIGHT_LIMIT:g})"
+
+
+def _went_bad(value: Tensor, largest: float) -> str:
+    if math.isfinite(largest):
+        return f"reached {largest:.3g} (beyond {VALUE_LIMIT:g}, where no healthy run goes)"
+    return f"became {value.item() if value.numel() == 1 else _non_finite_count(value)}"
+
+
+def _also_bad(name: str, value: Tensor, largest: float) -> str:
+    if math.isfinite(largest):
+        return f", with {name} up to {largest:.3g}"
+    return f", with {int((~torch.isfinite(value)).sum())} of {value.numel()} {name} NaN or infinite"
 
 
 def _non_finite_count(value: Tensor) -> str:

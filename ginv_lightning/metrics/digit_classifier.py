@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ginv_lightning.errors import DataError
+from ginv_lightning.persistence.checkpoints import unreadable_reason
 
 INPUT_SIZE = 28
 FEATURES = 64
@@ -73,6 +74,6 @@ def load_digit_classifier(path: str | Path | None = None) -> DigitClassifier:
         state = torch.load(source, map_location="cpu", weights_only=True)
         model.load_state_dict({k: v.float() for k, v in state.items()})
     except Exception as exc:  # missing, truncated, foreign or crafted (refused unread)
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = unreadable_reason(exc)
         raise DataError(f"cannot load digit classifier weights {str(source)!r}: {reason}") from None
     return model.eval()

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import urllib.request
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import torch
 from torch import Tensor, nn
 
 from ginv_lightning.errors import ConfigError, DataError
+from ginv_lightning.persistence.checkpoints import unreadable_reason
 
 WEIGHTS_FILE = "weights-inception-2015-12-05-6726825d.pth"
 WEIGHTS_URL = "https://github.com/toshas/torch-fidelity/releases/download/v0.2.0/" + WEIGHTS_FILE
@@ -64,15 +64,9 @@ def load_inception_state(path: Path) -> dict[str, Tensor]:
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt or foreign files
-        refused = re.search(r"Unsupported global: GLOBAL (\S+)", str(exc))
-        reason = (  # not torch's advice, which is to load the file unsafely
-            f"it is not a plain tensor file: it names {refused[1]}, and loading it could run code"
-            if refused
-            else _one_line(exc)
-        )
         raise DataError(
-            f"cannot read the Inception weights {str(path)!r} ({reason}); use torch-fidelity's "
-            + WEIGHTS_FILE
+            f"cannot read the Inception weights {str(path)!r} ({unreadable_reason(exc)}); "
+            f"use torch-fidelity's {WEIGHTS_FILE}"
         ) from None
     if not isinstance(state, dict) or not all(
         isinstance(k, str) and isinstance(v, Tensor) for k, v in state.items()

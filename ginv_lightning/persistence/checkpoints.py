@@ -8,6 +8,7 @@ checkpoints hold tensors and plain config values only.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,25 @@ def load_checkpoint(path: _PATH, map_location: Any | None = None) -> dict[str, A
     try:
         return torch.load(file, map_location=map_location or "cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for corrupt, foreign or crafted files
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        raise DataError(
-            f"cannot read checkpoint {str(file)!r}: {type(exc).__name__}: {reason}"
-        ) from None
+        raise DataError(f"cannot read checkpoint {str(file)!r}: {unreadable_reason(exc)}") from None
+
+
+# torch's two wordings of a global that weights-only loading refuses (torch 2.6 and later)
+_REFUSED_GLOBAL = re.compile(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)")
+
+
+def unreadable_reason(exc: BaseException) -> str:
+    """Why ``torch.load(weights_only=True)`` failed, in one line, never advising unsafe loading.
+
+    A refused global is named ("it names posix.system, which loading would run"):
+    torch's own message begins by suggesting ``weights_only=False``, which is the
+    one thing never to do with a file that names code.
+    """
+    refused = _REFUSED_GLOBAL.search(str(exc))
+    if refused:
+        return f"it names {refused[1]}, and loading it could run code, so it is refused"
+    lines = [" ".join(line.split()) for line in str(exc).splitlines()]
+    kept = [line for line in lines if line and "weights_only" not in line]
+    text = kept[0] if kept else ""
+    text = text if len(text) <= 300 else text[:297] + "..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__

@@ -6,10 +6,14 @@ import csv
 import json
 from pathlib import Path
 
+import pytest
+import torch
 import yaml
+from torchvision.io import read_image
 
 from ginv_lightning.comparison.report import comparison_markdown
 from ginv_lightning.comparison.spec import load_comparison
+from ginv_lightning.shipped_configs import find_config
 
 
 def comparison_file(
@@ -112,3 +116,96 @@ def test_the_shipped_comparison_is_complete_and_its_table_renders():
             for c, swd in (("faces_flip", 10.0), ("faces_cnn", 40.0)) for s in (0, 1)]  # fmt: skip
     markdown = comparison_markdown(comparison, fake)
     assert "| 100% (70 images) | faces_flip | 10.00 [10.00, 10.00] | 0.25 |" in markdown
+
+
+def one_cell_file(folder: Path, config: str, name: str = "tiny.yaml", **section) -> Path:
+    path = folder / name
+    document = {"compare": {
+        "out": "cmp", "seeds": [0],
+        "metrics": {"features": "none", "reference": "test", "num_samples": 40, "batch_size": 20},
+        "tables": [{"title": "Faces tiny", "configs": [config], "baseline": config,
+                    "fractions": [1.0], "steps": 2}],
+        **section,
+    }}  # fmt: skip
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+def test_a_config_named_by_path_gives_the_table_a_shipped_name_gives(ginv, tmp_path):
+    (tmp_path / "my_configs").mkdir()
+    copied = tmp_path / "my_configs" / "faces_flip.yaml"
+    copied.write_text(Path(find_config("faces_flip")).read_text())
+    shipped = ginv("compare", "--config", str(one_cell_file(tmp_path, "faces_flip")))
+    assert shipped.returncode == 0, shipped.stderr
+    spec = one_cell_file(tmp_path, "my_configs/faces_flip.yaml", name="tiny2.yaml")
+    by_path = ginv("compare", "--config", str(spec), "--out", "by_path")
+    assert by_path.returncode == 0, by_path.stderr
+    (name,) = records(tmp_path / "by_path")  # in cells/, where the table reads it
+    assert name == "faces_tiny--faces_flip-f1-s0.json" and name in records(tmp_path / "cmp")
+    same = ("swd", "d_invariance", "fid_orbit", "train_images", "g_params")
+    assert [records(tmp_path / "by_path")[name][k] for k in same] == [
+        records(tmp_path / "cmp")[name][k] for k in same]  # fmt: skip
+    table = (tmp_path / "by_path" / "table.md").read_text()
+    assert "| 100% (70 images) | my_configs/faces_flip.yaml |" in table
+    assert len((tmp_path / "by_path" / "results.csv").read_text().splitlines()) == 2
+
+
+def test_each_cell_keeps_its_samples_and_each_table_gets_a_picture(ginv, tmp_path):
+    assert ginv("compare", "--config", str(one_cell_file(tmp_path, "faces_flip"))).returncode == 0
+    cells = tmp_path / "cmp" / "cells"
+    kept = torch.load(cells / "faces_tiny--faces_flip-f1-s0.samples.pt", weights_only=True)
+    assert kept["fake"].shape == kept["real"].shape == (8, 1, 24, 24)
+    assert kept["fake"].abs().max() <= 1 and not torch.equal(kept["fake"], kept["real"])
+    assert (cells / "faces_tiny--faces_flip-f1-s0.png").stat().st_size > 0
+    picture = tmp_path / "cmp" / "faces_tiny-samples.png"
+    rows = read_image(str(picture)).shape[1]
+    assert rows == 2 + 2 * (24 + 2)  # a row of real faces and one of the config's samples
+
+
+def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):
+    assert ginv("compare", "--config", str(one_cell_file(tmp_path, "faces_flip"))).returncode == 0
+    before = (tmp_path / "cmp" / "table.md").read_text()
+    other = one_cell_file(tmp_path, "faces_cnn", name="other.yaml")
+    result = ginv("compare", "--config", str(other))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "holds the comparison 'tiny', not 'other'" in result.stderr and "--out" in result.stderr
+    assert (tmp_path / "cmp" / "table.md").read_text() == before
+
+
+@pytest.mark.parametrize(
+    ("flags", "section", "message"),
+    [
+        (["--trainer.accelerator", "abacus"], {}, "--trainer.accelerator 'abacus' is not one of"),
+        ([], {"trainer": {"precision": "8-bit"}}, "compare.trainer.precision '8-bit' is not one"),
+        (["--trainer.devices", "2"], {}, "each cell trains on one device"),
+        ([], {"trainer": {"acelerator": "cpu"}}, "unknown compare.trainer keys ['acelerator']"),
+    ],
+)
+def test_bad_trainer_settings_get_one_line_and_create_nothing(ginv, tmp_path, flags, section,
+                                                              message):  # fmt: skip
+    result = ginv("compare", "--config", str(one_cell_file(tmp_path, "faces_flip", **section)),
+                  *flags)  # fmt: skip
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert message in result.stderr, result.stderr
+    assert not (tmp_path / "cmp").exists()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the CPU-only refusal")
+def test_a_gpu_asked_for_on_a_machine_without_one_is_one_line(ginv, tmp_path):
+    spec = one_cell_file(tmp_path, "faces_flip")
+    result = ginv("compare", "--config", str(spec), "--trainer.accelerator", "gpu")
+    assert result.returncode == 2 and "no CUDA device is visible here" in result.stderr
+    assert not (tmp_path / "cmp").exists()
+
+
+def test_cells_train_on_the_accelerator_and_precision_given(ginv, tmp_path):
+    """bf16-mixed is part of a cell's identity: float32 records are not reused for it."""
+    spec = one_cell_file(tmp_path, "faces_flip", trainer={"accelerator": "cpu"})
+    assert ginv("compare", "--config", str(spec)).returncode == 0
+    result = ginv("compare", "--config", str(spec), "--trainer.precision", "bf16-mixed")
+    assert result.returncode == 2 and "holds cells made with other settings" in result.stderr
+    bf16 = ginv("compare", "--config", str(spec), "--trainer.precision", "bf16-mixed",
+                "--out", "bf16")  # fmt: skip
+    assert bf16.returncode == 0, bf16.stderr
+    (made,) = records(tmp_path / "bf16").values()
+    assert made["swd"] != records(tmp_path / "cmp")["faces_tiny--faces_flip-f1-s0.json"]["swd"]

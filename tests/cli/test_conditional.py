@@ -46,6 +46,23 @@ def test_fit_logs_per_class_metrics_and_draws_a_row_per_class(ginv, tmp_path):
     assert "--labels: class 12 is outside [0, 10)" in result.stderr
     assert not (tmp_path / "x.png").exists()
 
+    # every class, n in all: exactly n (a multiple of the classes), 8 per class by default
+    for n, written in (("30", 30), (None, 80)):
+        result = ginv(
+            "sample", "--ckpt", checkpoint, *(("--n", n) if n else ()), "--out", "all.npz"
+        )
+        assert result.returncode == 0 and f"wrote {written} samples" in result.stdout
+        with np.load(tmp_path / "all.npz") as arrays:
+            assert arrays["labels"].tolist() == [c for c in range(10) for _ in range(written // 10)]
+    for n in ("64", "7"):  # wrote 60 and 10 before
+        result = ginv("sample", "--ckpt", checkpoint, "--n", n, "--out", "odd.png")
+        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert (
+            f"--n {n}: " in result.stderr
+            and "must be a multiple of its 10 classes" in result.stderr
+        )
+        assert not (tmp_path / "odd.png").exists()
+
 
 def test_labels_for_an_unconditional_checkpoint_and_labels_on_unlabelled_data(ginv, tmp_path):
     result = ginv("fit", "--config", str(REPO / "configs" / "rotdigits_c4.yaml"),

@@ -50,6 +50,17 @@ def test_configs_copy_writes_an_editable_copy_and_never_overwrites(tmp_path, cap
 
 
 @pytest.mark.parametrize(
+    ("name", "command"),
+    [("rotdigits_cnn", "ginv fit"), ("compare_efficiency", "ginv compare"),
+     ("study_gmm_c4", "ginv study")],
+)  # fmt: skip
+def test_a_copied_config_names_the_command_it_is_for(tmp_path, capsys, name, command):
+    assert main(["configs", "copy", name, str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"run it with: {command} --config {tmp_path / name}.yaml" in out
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (None, "is neither a file nor a shipped config"),

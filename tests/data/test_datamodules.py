@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -175,3 +178,48 @@ def test_a_batch_size_that_fits_gives_no_warning(recwarn):
         RotDigits(image_size=8, num_train=100, batch_size=100).train_dataloader().batch_size == 100
     )
     assert not [w for w in recwarn if "batch_size" in str(w.message)]
+
+
+def _tile(path: Path, width: int, height: int, colour=(0, 200, 0)) -> None:
+    pixels = np.zeros((height, width, 3), dtype=np.uint8)
+    pixels[:] = colour
+    side = min(width, height)
+    if width > height:  # red bands outside the centre square: a crop drops them
+        pixels[:, : (width - side) // 2] = pixels[:, (width + side) // 2 :] = (255, 0, 0)
+    Image.fromarray(pixels).save(path)
+
+
+def test_images_are_never_resized_or_cropped_silently(tmp_path, caplog):
+    for i, (width, height) in enumerate([(32, 32)] * 3 + [(40, 40), (64, 64)] + [(48, 32)] * 2):
+        _tile(tmp_path / f"tile{i}.png", width, height)
+    data = ImageFiles(str(tmp_path), image_size=32, channels=3, val_fraction=0.0, test_fraction=0.0)
+    with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
+        images = data.images("train")
+    said = " ".join(r.getMessage() for r in caplog.records if "ImageFiles" in r.getMessage())
+    assert "center-cropped 2 non-square images to squares (2 of 48x32)" in said
+    assert "resized 2 images to 32x32: 1 from 40x40 (downscaled), 1 from 64x64 (downscaled)" in said
+    # the crops kept the green centre: no red band was stretched in
+    assert images.shape == (7, 3, 32, 32) and images[:, 0].max() < -0.9 and images[:, 1].min() > 0.5
+
+
+def test_small_tiles_for_a_larger_image_size_are_said_to_be_upscaled(tmp_path, caplog):
+    for i in range(4):
+        _tile(tmp_path / f"t{i}.png", 32, 32)
+    data = ImageFiles(str(tmp_path), image_size=128, channels=3, val_fraction=0.0,
+                      test_fraction=0.0)  # fmt: skip
+    with caplog.at_level(logging.INFO, logger="lightning.pytorch"):
+        data.images("train")
+    assert any("resized 4 images to 128x128: 4 from 32x32 (upscaled)" in r.getMessage()
+               for r in caplog.records)  # fmt: skip
+
+
+def test_non_square_images_can_be_refused(tmp_path):
+    _tile(tmp_path / "wide.png", 48, 32)
+    data = ImageFiles(str(tmp_path), image_size=32, channels=3, non_square="refuse")
+    with pytest.raises(DataError, match=r"wide\.png' is 48x32 px, not square") as info:
+        data.setup()
+    assert "\n" not in str(info.value)
+    np.savez(tmp_path / "wide.npz", images=np.zeros((4, 24, 40, 3)))
+    data = ImageFiles(str(tmp_path / "wide.npz"), image_size=16, channels=3, val_fraction=0.0,
+                      test_fraction=0.0)  # fmt: skip
+    assert data.images("train").shape == (4, 3, 16, 16)  # cropped to 24x24, then resized

@@ -119,14 +119,14 @@ def test_a_checkpoint_of_diverged_weights_is_refused_and_the_previous_one_kept(
 def test_non_finite_scores_stop_training_even_when_the_loss_is_finite(gan):
     scores = torch.tensor([1.0, math.inf, -2.0, math.nan])
     with pytest.raises(NonFiniteLossError) as error:
-        gan._check_finite({"discriminator loss": torch.tensor(0.0), "discriminator scores": scores})
+        gan._check_values({"discriminator loss": torch.tensor(0.0), "discriminator scores": scores})
     assert "discriminator scores became non-finite (2 of 4 NaN or infinite)" in str(error.value)
     assert "no checkpoint was written yet" in str(error.value)
 
 
 def test_a_non_finite_loss_also_reports_the_scores(gan):
     with pytest.raises(NonFiniteLossError) as error:
-        gan._check_finite(
+        gan._check_values(
             {
                 "generator loss": torch.tensor(math.nan),
                 "discriminator scores": torch.full((3,), math.inf),
@@ -136,6 +136,32 @@ def test_a_non_finite_loss_also_reports_the_scores(gan):
         "generator loss became nan at global step 0 (epoch 0), with 3 of 3 discriminator scores"
         in str(error.value)
     )
+
+
+def test_losses_far_beyond_any_healthy_run_stop_training_while_still_finite(gan):
+    with pytest.raises(NonFiniteLossError) as error:
+        gan._check_values({"discriminator loss": torch.tensor(1.5),
+                           "discriminator penalty": torch.tensor(4.8e29)})  # fmt: skip
+    assert "discriminator penalty reached 4.8e+29 (beyond 1e+06" in str(error.value)
+    gan._check_values({"generator loss": torch.tensor(-900.0), "scores": torch.ones(3) * 1e3})
+
+
+def test_a_clearly_diverged_run_is_not_called_healthy(tmp_path, monkeypatch, capsys):
+    """The reported command: D's learning rate 3000 blows up at once; nothing is saved."""
+    monkeypatch.chdir(tmp_path)
+    environment = dict(os.environ)
+    try:
+        code = main(["fit", "--config", "rotdigits_c4", "--model.optimizer_d.init_args.lr",
+                     "3000", "--trainer.max_steps", "200", "--trainer.logger", "false",
+                     "--trainer.enable_progress_bar", "false", "--metrics.enabled", "false",
+                     "--trainer.num_sanity_val_steps", "0"])  # fmt: skip
+    finally:
+        os.environ.clear()
+        os.environ.update(environment)
+    err = capsys.readouterr().err
+    assert code == 2, err[-2000:]
+    assert "where no healthy run goes" in err and "no checkpoint was written yet" in err
+    assert not list(tmp_path.rglob("*.ckpt"))  # before: steps 38, 76, 114, 152 were saved
 
 
 def test_healthy_weights_pass_the_checks(gan):

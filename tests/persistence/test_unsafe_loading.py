@@ -6,6 +6,7 @@ create a marker file; the payload is first shown to work when loaded unsafely.
 
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
 from importlib.metadata import distributions
@@ -60,6 +61,27 @@ def test_checkpoint_payload_does_not_run(tmp_path, marker):
     with pytest.raises(DataError, match="cannot read checkpoint") as info:
         load_checkpoint(path)
     assert "\n" not in str(info.value) and not marker.exists()
+    # the blocked global is named, and torch's advice to load it unsafely is not repeated
+    assert "it names exec, and loading it could run code" in str(info.value)
+    assert "weights_only" not in str(info.value) and "trust" not in str(info.value)
+
+
+class BlockedModule:
+    """A payload from a module torch blocks outright (its other wording of a refusal)."""
+
+    def __reduce__(self):
+        return (os.system, ("true",))
+
+
+def test_a_global_of_a_blocked_module_is_named_too(tmp_path):
+    path = tmp_path / "system.ckpt"
+    torch.save({"x": BlockedModule()}, path)
+    for load, what in ((load_checkpoint, "checkpoint"), (load_digit_classifier, "digit")):
+        with pytest.raises(DataError) as info:
+            load(path)
+        message = str(info.value)
+        assert f"it names {os.system.__module__}.system" in message and what in message
+        assert "weights_only" not in message and "\n" not in message
 
 
 def test_reference_cache_payload_does_not_run(tmp_path, marker):
