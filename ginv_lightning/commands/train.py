@@ -45,6 +45,7 @@ from ginv_lightning.persistence.run_directory import (
     claim_run_directory,
     write_record,
 )
+from ginv_lightning.persistence.run_lock import release_runs
 from ginv_lightning.persistence.wandb_run import wandb_run_finished_after
 
 
@@ -220,7 +221,11 @@ def default_loggers() -> list[dict[str, Any]]:
 def run_lightning(args: Sequence[str]) -> None:
     """Run LightningCLI on ``args``, e.g. ``["fit", "--config", "configs/rotdigits_c4.yaml"]``.
 
-    The W&B run it starts is finished when it returns, so runs in one process never mix.
+    The W&B run it starts is finished when it returns, so runs in one process never mix,
+    and the run folder it locked is released.
     """
-    with wandb_run_finished_after():
-        GinvCLI(args=list(args))
+    try:
+        with wandb_run_finished_after():
+            GinvCLI(args=list(args))
+    finally:
+        release_runs()

@@ -6,4 +6,9 @@
 - ``copy_sharing_types``: deep copies that share escnn's immutable groups and field types.
 - ``walk_without_hashing``: module and parameter walks that never hash escnn's kernel bases.
 - ``plain_forward``: escnn layers' forward in plain torch, channels-last (``model.fast_path``).
+- ``seeded_numerics``: escnn's numerical bases independent of numpy's global generator.
 """
+
+from ginv_lightning.escnn_support.seeded_numerics import install
+
+install()  # whatever imports escnn through ginv gets escnn's bases seeded (see seeded_numerics)

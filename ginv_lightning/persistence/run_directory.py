@@ -22,6 +22,7 @@ from lightning.pytorch import Callback, LightningModule, Trainer
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.persistence.atomic_files import write_atomic
+from ginv_lightning.persistence.run_lock import lock_run
 
 RECORD = "experiment.json"
 PREFIX = "version_"
@@ -55,6 +56,7 @@ def claim_run_directory(root: str | Path, name: str) -> RunDirectory:
             path = parent / f"{PREFIX}{version}"
             try:
                 path.mkdir()
+                lock_run(path)  # a resume of this run while it trains is refused
                 return RunDirectory(path, created)
             except FileExistsError:
                 version += 1

@@ -13,6 +13,7 @@ from escnn.group import Group, GroupElement, Representation
 from escnn.nn import FieldType
 from torch import Tensor
 
+from ginv_lightning.escnn_support.seeded_numerics import install as seed_escnn_numerics
 from ginv_lightning.symmetry.action import (
     permute_grid,
     resample_grid,
@@ -23,6 +24,8 @@ from ginv_lightning.symmetry.contract import GroupAction
 
 if TYPE_CHECKING:
     from ginv_lightning.shapes import DataShape
+
+seed_escnn_numerics()  # before any gspace is built (see escnn_support.seeded_numerics)
 
 
 class Symmetry(GroupAction):

@@ -54,12 +54,17 @@ def test_offline_wandb_run_holds_metrics_config_and_sample_grids(logged_run):
 
 
 def test_csv_file_holds_the_same_metrics(logged_run):
+    """The same keys and the same values as the W&B run, evaluation by evaluation."""
     metrics_file = next((logged_run / "runs").rglob("metrics.csv"))
     with open(metrics_file) as handle:
         rows = list(csv.DictReader(handle))
     assert set(rows[0]) >= METRIC_KEYS
-    values = [float(r["val/fid"]) for r in rows if r["val/fid"]]
-    assert len(values) == 2 and all(v > 0 for v in values)
+    in_csv = [{k: float(r[k]) for k in METRIC_KEYS} for r in rows if r["val/fid"]]
+    run_file = next((logged_run / "runs").glob("rotdigits_c4/version_0/wandb/*/run-*.wandb"))
+    in_wandb = [{k: float(r[k]) for k in METRIC_KEYS} for r in history(run_file) if "val/fid" in r]
+    assert len(in_csv) == len(in_wandb) == 2 and all(row["val/fid"] > 0 for row in in_csv)
+    for csv_row, wandb_row in zip(in_csv, in_wandb, strict=True):
+        assert csv_row == pytest.approx(wandb_row, rel=1e-6)  # both float32 values, printed
 
 
 @pytest.fixture(scope="module")

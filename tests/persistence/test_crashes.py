@@ -96,6 +96,7 @@ def test_two_fits_started_together_in_one_folder_never_share_a_file(tmp_path):
 
 @pytest.mark.slow
 def test_a_kill_during_a_checkpoint_write_keeps_the_previous_one_and_resume_cleans_up(tmp_path):
+    """Also: a live run's folder is locked (two resumes used to write into one folder)."""
     marker = tmp_path / "paused"
     plugin = json.dumps({"class_path": "tests.persistence.pausing_io.PausingCheckpointIO",
                          "init_args": {"marker": str(marker), "pause_at": 4}})  # fmt: skip
@@ -108,9 +109,15 @@ def test_a_kill_during_a_checkpoint_write_keeps_the_previous_one_and_resume_clea
         assert process.poll() is None, started.stderr()
         assert time.monotonic() < deadline
         time.sleep(0.2)
+    # while it lives, its run folder is locked: a resume of it is one line naming the process
+    second = run_ginv(*fit("rotdigits_c4", "--trainer.max_steps", "80", "--ckpt_path", "last"),
+                      cwd=tmp_path)  # fmt: skip
+    assert second.returncode == 2 and len(second.stderr.strip().splitlines()) == 1
+    assert f"is being written by process {process.pid}, a live ginv run" in second.stderr
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     checkpoints = tmp_path / "runs/rotdigits_c4/version_0/checkpoints"
+    assert [p.name for p in (tmp_path / "runs/rotdigits_c4").iterdir()] == ["version_0"]
     paused_path, paused_step = marker.read_text().split()
     assert Path(paused_path).name == "last.ckpt" and paused_step == "76"
     assert step_of(checkpoints / "last.ckpt") == 38  # the previous one, whole
@@ -118,7 +125,7 @@ def test_a_kill_during_a_checkpoint_write_keeps_the_previous_one_and_resume_clea
 
     resumed = run_ginv(*fit("rotdigits_c4", "--trainer.max_steps", "80", "--ckpt_path", "last"),
                        cwd=tmp_path)  # fmt: skip
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert resumed.returncode == 0, resumed.stderr[-3000:]  # the dead process's lock is no bar
     assert not list(checkpoints.glob(".*.tmp"))
     assert step_of(checkpoints / "last.ckpt") == 80
     steps = logged_steps(checkpoints.parent)

@@ -1,0 +1,43 @@
+"""escnn's numerical bases no longer depend on (or consume) numpy's global generator.
+
+Before, a null-space basis from escnn came out rotated differently for each
+global numpy state (its randomized SVD had no seed), and joblib cached whichever
+came first: a seeded D4 network's outputs changed with the numpy seed of the
+process that first filled escnn's cache (-0.075 vs -0.105 for one input;
+checked with the patch removed). A C4 network never took this path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from escnn.group import _numerical
+
+import ginv_lightning.symmetry.base  # noqa: F401  (installs the patch, as every ginv group does)
+
+
+def _null_basis(seed: int) -> tuple[np.ndarray, float]:
+    np.random.seed(seed)
+    # a 6x6 constraint with a 3-dimensional null space: any rotation of a basis is a basis
+    constraint = np.diag([1.0, 2.0, 3.0, 0.0, 0.0, 0.0])
+    basis = _numerical.null(constraint, False)
+    return basis, np.random.rand()
+
+
+def test_null_spaces_are_the_same_whatever_the_global_seed_and_leave_it_alone():
+    first, after_first = _null_basis(1)
+    second, after_second = _null_basis(2)
+    assert first.shape == (6, 3)
+    np.testing.assert_array_equal(first, second)
+    np.random.seed(1)
+    assert after_first == np.random.rand()  # the caller's stream was not consumed
+    assert after_first != after_second
+
+
+def test_orthogonal_matrices_from_the_optimiser_are_the_same_whatever_the_global_seed():
+    basis = np.linalg.qr(np.random.default_rng(0).normal(size=(4, 2)))[0]
+    results = []
+    for seed in (1, 2):
+        np.random.seed(seed)
+        matrix, _ = _numerical.find_orthogonal_matrix(basis, (2, 2))
+        results.append(matrix)
+    np.testing.assert_allclose(results[0], results[1], atol=0, rtol=0)
