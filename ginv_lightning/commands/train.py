@@ -46,7 +46,7 @@ from ginv_lightning.persistence.run_directory import (
     write_record,
 )
 from ginv_lightning.persistence.run_lock import release_runs
-from ginv_lightning.persistence.wandb_run import wandb_run_finished_after
+from ginv_lightning.persistence.wandb_run import finish_run_in, wandb_run_finished_after
 
 
 class LoggedConfig(SaveConfigCallback):
@@ -186,6 +186,7 @@ class GinvCLI(LightningCLI):
             yield
         except BaseException:
             if self.run_directory is not None and not self.started.started:
+                finish_run_in(self.run_directory.path)  # no `wandb sync` hint for it
                 self.run_directory.release()
             raise
 

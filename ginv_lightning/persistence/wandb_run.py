@@ -10,8 +10,10 @@ open before (the user's own) is left open.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from pathlib import Path
 
 
 @contextmanager
@@ -33,3 +35,18 @@ def _finish_started(before: object, exit_code: int) -> None:
 
     if wandb.run is not None and wandb.run is not before:
         wandb.finish(exit_code=exit_code)
+
+
+def finish_run_in(folder: Path) -> None:
+    """Finish the W&B run logging into ``folder`` without its footer, before the folder goes.
+
+    A run that fails before its first step removes its folder; W&B's footer would
+    still tell the user to ``wandb sync`` the offline run inside it.
+    """
+    import wandb
+
+    run = wandb.run
+    if run is None or not Path(run.dir).resolve().is_relative_to(folder.resolve()):
+        return
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        wandb.finish(exit_code=1)

@@ -110,3 +110,15 @@ def test_missing_inception_weights_fail_at_start_up_naming_file_and_path(tmp_pat
     assert f"are not at {expected}" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Epoch 0" not in result.stderr + result.stdout
+
+
+def test_a_failed_start_with_wandb_points_to_no_removed_folder(tmp_path):
+    """The run folder of a failed start is removed; W&B's footer used to name it anyway."""
+    result = run_ginv(
+        "fit", "--config", str(Path.cwd() / "configs/rotdigits_c4.yaml"),
+        "--metrics.features", "inception", "--trainer.max_epochs", "1",
+        cwd=tmp_path, env={"TORCH_HOME": str(tmp_path / "torch")},
+    )  # fmt: skip
+    assert result.returncode == 2 and "are not at" in result.stderr
+    assert "wandb sync" not in result.stdout + result.stderr
+    assert not list((tmp_path / "runs").glob("rotdigits_c4/version_*"))

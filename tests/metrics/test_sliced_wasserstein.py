@@ -168,7 +168,10 @@ def quality(shard: tuple[int, int] = (0, 1), features: str = "coarse", **setting
     return metrics
 
 
-def test_sample_quality_reports_swd_beside_fid():
+def test_wiring_sample_quality_reports_the_swd_of_what_it_stored_beside_fid():
+    """A wiring test, not an oracle: the value is recomputed with the same function from
+    the object's own stored images (the distance itself is checked against closed forms
+    and known orderings above)."""
     metrics = quality()
     results = metrics.compute()
     assert {"fid", "kid", "swd", "swd_24", "swd_12"} <= set(results)
