@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         from ginv_lightning.symmetry.group_law import check_group_law
 
         law = check_group_law(symmetry)
-        if law.violation is not None:
+        if not law.passed:
             raise GroupError(f"{symmetry.name}: {law}")
         print(f"check: {law}")
     return 0

@@ -21,8 +21,15 @@ class LawCheck:
 
     pairs: int
     violation: str | None = None
+    failure: str | None = None  # why the check could not act at all
+
+    @property
+    def passed(self) -> bool:
+        return self.violation is None and self.failure is None
 
     def __str__(self) -> str:
+        if self.failure is not None:
+            return f"the action could not be checked: {self.failure}"
         if self.violation is not None:
             return f"the action breaks the group law: {self.violation}"
         if not self.pairs:
@@ -38,6 +45,16 @@ def check_group_law(
     Only exact elements are compared (interpolated rotations of an image compose
     only up to resampling error).
     """
+    try:
+        return _check(group, pairs, seed, tolerance)
+    except (TypeError, ValueError, NotImplementedError, RuntimeError) as exc:
+        # e.g. an escnn gspace with no action on a base space, or data of the wrong kind
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        return LawCheck(0, failure=f"acting on its own example data failed "
+                        f"({type(exc).__name__}: {reason})")  # fmt: skip
+
+
+def _check(group: GroupAction, pairs: int, seed: int, tolerance: float) -> LawCheck:
     generator = torch.Generator().manual_seed(seed)
     x = group.example_data(4, generator)
     scale = float(x.abs().max())

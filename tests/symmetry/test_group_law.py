@@ -46,3 +46,17 @@ def test_groups_show_check_passes_for_a_group_and_names_a_broken_action(plugin_s
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("ginv: error: SquaredShifts: the action breaks the group law: ")
     assert "act(g, act(h, x)) != act(gh, x) for g = " in line
+
+
+def test_a_group_whose_action_fails_on_its_own_data_gets_a_verdict_not_a_traceback():
+    """An escnn group on a gspace with no base space (an S3 written as D3) cannot act on
+    the data it offers itself; the check says so in one line (it used to raise)."""
+    from escnn import group, gspaces
+
+    from ginv_lightning.symmetry.base import Symmetry
+
+    law = check_group_law(Symmetry("S3", gspaces.no_base_space(group.dihedral_group(3))))
+    assert not law.passed and law.violation is None and law.pairs == 0
+    assert str(law).startswith("the action could not be checked: acting on its own example "
+                               "data failed (ValueError: S3 moves points of R^0")  # fmt: skip
+    assert "\n" not in str(law)
