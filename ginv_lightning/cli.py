@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from ginv_lightning.huge_pages import reexec_with_huge_pages
 
 TRAINER_COMMANDS = ("fit", "validate", "test", "predict")
+# Commands that train or time networks: only they are worth a restart with huge pages.
+HEAVY_COMMANDS = (*TRAINER_COMMANDS, "compare", "study", "bench")
 
 OVERVIEW = """\
 usage: ginv <command> [options]
@@ -64,9 +66,9 @@ def _known_errors() -> tuple[type[BaseException], ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if argv is None:  # a process of its own (the console script), not a call from Python
-        reexec_with_huge_pages()
     args = list(sys.argv[1:] if argv is None else argv)
+    if argv is None and args and args[0] in HEAVY_COMMANDS:  # the console script's own process
+        reexec_with_huge_pages()
     if not args or args[0] in ("-h", "--help"):
         print(OVERVIEW)
         return 0

@@ -7,7 +7,8 @@ touching them cost as much as a batch norm or a pooling backward (zeroing a
 the 32 px D4 training step 1.1x faster). glibc 2.35+ backs its heap with
 transparent huge pages under the tunable ``glibc.malloc.hugetlb=1``, which it
 reads only when a process starts, so ``ginv`` re-executes itself once with it
-set. Nothing computed changes. ``GINV_HUGE_PAGES=0`` leaves the process as started.
+set (for the commands that train or time networks). Nothing computed changes.
+``GINV_HUGE_PAGES=0`` leaves the process as started.
 """
 
 from __future__ import annotations

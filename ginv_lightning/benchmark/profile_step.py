@@ -22,6 +22,7 @@ from lightning.pytorch import Callback
 from torch.autograd.profiler import record_function
 from torch.profiler import ProfilerActivity, profile
 
+import ginv_lightning.gan.module as gan_module
 from ginv_lightning.benchmark.cases import Case, build
 from ginv_lightning.escnn_support.expand_filters_once import EXPANDING
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
@@ -84,18 +85,11 @@ def _profile(case: Case, batches: int, warmup: int) -> tuple[float, dict[str, fl
         for kind in EXPANDING:
             stack.enter_context(_named(kind, "expand_parameters", "ginv: filter expansion"))
         stack.enter_context(_named(model, "training_step", "ginv: training step"))
-        stack.enter_context(_named(_module_namespace(), "update_ema", "ginv: EMA"))
-        for optimizer in ("step",):
-            stack.enter_context(_named(torch.optim.Adam, optimizer, "ginv: optimiser"))
+        stack.enter_context(_named(gan_module, "update_ema", "ginv: EMA"))
+        stack.enter_context(_named(torch.optim.Adam, "step", "ginv: optimiser"))
         trainer = quiet_trainer(round((warmup + batches) * (1 + 1 / model.n_critic)), [callback])
         trainer.fit(model, datamodule=experiment.data)
     return statistics.mean(callback.wall), _categories(callback.profiler, batches)
-
-
-def _module_namespace() -> Any:
-    import ginv_lightning.gan.module as module
-
-    return module
 
 
 def _categories(profiler: profile, batches: int) -> dict[str, float]:

@@ -12,12 +12,19 @@ file, and a half-finished array run again skips the cells that finished.
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from ginv_lightning.comparison.runner import Progress, finish_cell, load_records, prepare
+from ginv_lightning.comparison.runner import (
+    Progress,
+    finish_cell,
+    load_records,
+    prepare,
+    record_path,
+)
 from ginv_lightning.comparison.spec import Cell, Comparison, load_comparison
 from ginv_lightning.errors import ConfigError, JobsFailedError
 
@@ -95,9 +102,7 @@ def submit_comparison(
         except Exception as exc:
             failed.append(f"{cell.name} ({type(exc).__name__}, log {job.paths.stderr})")
             continue
-        record = next(r for r in load_records(comparison) if Cell(r["table"], r["config"],
-                      r["fraction"], r["seed"]) == cell)  # fmt: skip
-        progress(cell, record)
+        progress(cell, json.loads(record_path(comparison, cell).read_text()))
     if failed:
         raise JobsFailedError(
             f"{len(failed)} of {len(todo)} cells failed: {failed[0]}"

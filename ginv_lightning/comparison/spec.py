@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,22 +60,25 @@ class CellTrainer:
     devices: int = 1
     precision: str = "32-true"
 
-    def check(self, where: str) -> None:
+    def check(self, origin: Callable[[str], str]) -> None:
+        """One-line errors; ``origin(key)`` says where a setting came from (``--trainer.``)."""
         if self.accelerator not in ACCELERATORS:
-            raise ConfigError(f"{where}accelerator {self.accelerator!r} is not one of "
-                              f"{', '.join(ACCELERATORS)}")  # fmt: skip
+            raise ConfigError(f"{origin('accelerator')}accelerator {self.accelerator!r} is not "
+                              f"one of {', '.join(ACCELERATORS)}")  # fmt: skip
         if self.precision not in PRECISIONS:
-            raise ConfigError(f"{where}precision {self.precision!r} is not one of "
-                              f"{', '.join(PRECISIONS)}")  # fmt: skip
+            raise ConfigError(f"{origin('precision')}precision {self.precision!r} is not one "
+                              f"of {', '.join(PRECISIONS)}")  # fmt: skip
         if self.devices != 1:
-            raise ConfigError(f"{where}devices {self.devices!r}: each cell trains on one device "
-                              "(run cells side by side as jobs: --launcher)")  # fmt: skip
+            raise ConfigError(
+                f"{origin('devices')}devices {self.devices!r}: each cell trains "
+                "on one device (cells run side by side as jobs: --launcher)"
+            )
         if self.accelerator in ("gpu", "cuda"):
             import torch
 
             if not torch.cuda.is_available():
-                raise ConfigError(f"{where}accelerator {self.accelerator!r}: no CUDA device is "
-                                  "visible here; use auto or cpu")  # fmt: skip
+                raise ConfigError(f"{origin('accelerator')}accelerator {self.accelerator!r}: no "
+                                  "CUDA device is visible here; use auto or cpu")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -187,9 +191,8 @@ def _cell_trainer(path: Path, spec: dict[str, Any], flags: dict[str, Any]) -> Ce
     if unknown:
         raise ConfigError(f"{path}: unknown {KEY}.trainer keys {unknown}; accepted: "
                           f"{', '.join(sorted(accepted))}")  # fmt: skip
-    settings = {**spec, **{k: v for k, v in flags.items() if v is not None}}
-    trainer = CellTrainer(**settings)
-    trainer.check("--trainer." if flags else f"{path}: {KEY}.trainer.")
+    trainer = CellTrainer(**{**spec, **flags})
+    trainer.check(lambda key: "--trainer." if key in flags else f"{path}: {KEY}.trainer.")
     return trainer
 
 

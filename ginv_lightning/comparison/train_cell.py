@@ -25,17 +25,16 @@ def train_cell(
     cell: Cell,
     table: Table,
     metrics: dict[str, Any],
-    trainer: CellTrainer | None = None,
-    record: Path | None = None,
+    trainer: CellTrainer,
+    record: Path,
 ) -> dict[str, Any]:
     """Fit ``cell.config`` for the table's step budget, then measure it once.
 
     The training subset depends on the data's own ``seed`` only, so every
     config and every training seed of a fraction sees the same images; ``seed``
-    sets the networks' initialisation and the training randomness. Given the
-    path of the cell's ``record``, its final samples are kept beside it.
+    sets the networks' initialisation and the training randomness. The cell's
+    final samples are kept beside its ``record``.
     """
-    trainer = trainer or CellTrainer()
     path, config = read_config(cell.config)
     config = copy.deepcopy(config)
     data_args = config["data"].setdefault("init_args", {})
@@ -51,8 +50,7 @@ def train_cell(
     fit.fit(model, datamodule=data)
     seconds = time.perf_counter() - started
     measured = _measure(model, data, metrics, trainer)
-    if record is not None:
-        keep_samples(model, data, record)
+    keep_samples(model, data, record)
     return {
         "table": cell.table,
         "config": cell.config,

@@ -123,8 +123,7 @@ class ImageFiles(ImageDataModule):
         height, width = images.shape[-2:]
         if height != width:
             self._check_non_square(str(self.path), width, height)
-            side = min(height, width)
-            top, left = (height - side) // 2, (width - side) // 2
+            left, top, side = _centre_square(width, height)
             images = images[..., top : top + side, left : left + side]
             changes.cropped[(width, height)] += len(images)
         changes.resized[images.shape[-1]] += len(images)
@@ -155,8 +154,7 @@ class ImageFiles(ImageDataModule):
                     width, height = image.size
                     if width != height:
                         self._check_non_square(f"image file {str(file)!r}", width, height)
-                        side = min(width, height)
-                        left, top = (width - side) // 2, (height - side) // 2
+                        left, top, side = _centre_square(width, height)
                         image = image.crop((left, top, left + side, top + side))
                         changes.cropped[(width, height)] += 1
                     changes.resized[image.size[0]] += 1
@@ -247,6 +245,12 @@ class Changes:
                          f"{sizes}")  # fmt: skip
         if lines:
             rank_zero_info(f"ImageFiles {source!r}: " + "; ".join(lines))
+
+
+def _centre_square(width: int, height: int) -> tuple[int, int, int]:
+    """Left, top and side of the largest centred square of a ``width`` x ``height`` image."""
+    side = min(width, height)
+    return (width - side) // 2, (height - side) // 2, side
 
 
 def _image_files(folder: Path) -> list[Path]:

@@ -53,12 +53,22 @@ def _filter(module: _RdConv | _RdConvTransposed) -> tuple[Tensor, Tensor | None]
     return module.filter, module.expanded_bias
 
 
-def _convolution(module: _RdConv, x: Tensor) -> Tensor:
-    if module.padding_mode != "zeros":
+_CONVOLUTIONS = {
+    (2, False): F.conv2d,
+    (3, False): F.conv3d,
+    (2, True): F.conv_transpose2d,
+    (3, True): F.conv_transpose3d,
+}
+
+
+def _convolution(module: _RdConv | _RdConvTransposed, x: Tensor) -> Tensor:
+    """A steerable (transposed) convolution as torch's own, with the expanded filter."""
+    if getattr(module, "padding_mode", "zeros") != "zeros":
         return module(enn.GeometricTensor(x, module.in_type)).tensor
+    transposed = isinstance(module, _RdConvTransposed)
     weight, bias = _filter(module)
-    conv = F.conv2d if module.d == 2 else F.conv3d
-    return conv(
+    extra = {"output_padding": module.output_padding} if transposed else {}
+    return _CONVOLUTIONS[module.d, transposed](
         channels_last(x),
         weight,
         bias,
@@ -66,21 +76,7 @@ def _convolution(module: _RdConv, x: Tensor) -> Tensor:
         padding=module.padding,
         dilation=module.dilation,
         groups=module.groups,
-    )
-
-
-def _transposed_convolution(module: _RdConvTransposed, x: Tensor) -> Tensor:
-    weight, bias = _filter(module)
-    conv = F.conv_transpose2d if module.d == 2 else F.conv_transpose3d
-    return conv(
-        channels_last(x),
-        weight,
-        bias,
-        stride=module.stride,
-        padding=module.padding,
-        output_padding=module.output_padding,
-        groups=module.groups,
-        dilation=module.dilation,
+        **extra,
     )
 
 
@@ -129,7 +125,7 @@ def _sequence(module: enn.SequentialModule, x: Tensor) -> Tensor:
 
 _PLAIN_LAYERS: tuple[tuple[type, Layer], ...] = (
     (_RdConv, _convolution),
-    (_RdConvTransposed, _transposed_convolution),
+    (_RdConvTransposed, _convolution),
     (enn.InnerBatchNorm, _inner_batch_norm),
     (enn.ReLU, _relu),
     (enn.LeakyReLU, _leaky_relu),

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import io
-from functools import partial
 
 from ginv_lightning.callbacks.progress import ProgressLine
 from ginv_lightning.data import RotDigits
-from ginv_lightning.gan.module import GAN
-from ginv_lightning.nn import CNNDiscriminator, CNNGenerator, ImageShape
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from tests.tiny_gan import tiny_gan
 
 
 def _fit(line: ProgressLine) -> None:
-    module = GAN(
-        partial(CNNGenerator, widths=[4, 2], latent_dim=2),
-        partial(CNNDiscriminator, widths=[2, 4]),
-        ImageShape(1, 8),
-        group="C4",
-    )
+    module = tiny_gan(plain=True)
     data = RotDigits(image_size=8, num_train=64, batch_size=16)
     quiet_trainer(8, [line]).fit(module, datamodule=data)
 

@@ -10,16 +10,13 @@ returning its inputs unchanged) fails the "on" cases.
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import torch
 from lightning.pytorch import Callback
 
 from ginv_lightning.data import RotDigits
-from ginv_lightning.gan.module import GAN
-from ginv_lightning.nn import CNNDiscriminator, CNNGenerator, ImageShape
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from tests.tiny_gan import tiny_gan
 
 
 class _Recorder(Callback):
@@ -33,14 +30,7 @@ class _Recorder(Callback):
 
 def _first_discriminator_step(augment: bool, augment_generated: bool):
     torch.manual_seed(0)
-    module = GAN(
-        partial(CNNGenerator, widths=[4, 2], latent_dim=2),
-        partial(CNNDiscriminator, widths=[2, 4]),
-        ImageShape(1, 8),
-        group="C4",
-        augment=augment,
-        augment_generated=augment_generated,
-    )
+    module = tiny_gan(plain=True, augment=augment, augment_generated=augment_generated)
     seen: list[torch.Tensor] = []
     made: list[torch.Tensor] = []
     module.discriminator.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import torch
 
 from ginv_lightning.data import RotDigits
 from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import R1, GradientPenalty
-from ginv_lightning.nn import EquivariantGenerator, ImageShape, InvariantDiscriminator
 from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from tests.tiny_gan import tiny_gan
 
 
 def test_lazy_r1_weighs_its_step_by_every():
@@ -40,13 +38,7 @@ def test_every_must_be_a_positive_integer(every):
 
 def test_a_gan_computes_a_lazy_penalty_only_when_due(monkeypatch):
     """A real fit of 7 batches: the penalty runs on batches 0, 3 and 6 and on no other."""
-    module = GAN(
-        partial(EquivariantGenerator, widths=[4, 2], latent_fields=2),
-        partial(InvariantDiscriminator, widths=[2, 4]),
-        ImageShape(1, 8),
-        group="C4",
-        penalty=R1(0.1, every=3),
-    )
+    module = tiny_gan(penalty=R1(0.1, every=3))
     data = RotDigits(image_size=8, num_train=112, batch_size=16)  # 7 batches an epoch
     penalised: list[int] = []
     step = GAN._discriminator_step

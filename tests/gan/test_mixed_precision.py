@@ -7,16 +7,13 @@ the losses must stay finite and the weights float32 and moving.
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 import torch
 from lightning.pytorch import Callback, Trainer
 
 from ginv_lightning.data import RotDigits
-from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import R1, GradientPenalty, Penalty
-from ginv_lightning.nn import EquivariantGenerator, ImageShape, InvariantDiscriminator
+from tests.tiny_gan import tiny_gan
 
 
 class LoggedLosses(Callback):
@@ -33,13 +30,7 @@ class LoggedLosses(Callback):
 @pytest.mark.parametrize("penalty", [R1(gamma=0.1), GradientPenalty(weight=10.0)], ids=repr)
 def test_bf16_mixed_trains_with_the_penalty(penalty: Penalty, tmp_path):
     torch.manual_seed(0)
-    module = GAN(
-        partial(EquivariantGenerator, widths=[4, 2], latent_fields=2),
-        partial(InvariantDiscriminator, widths=[2, 4]),
-        ImageShape(1, 8),
-        group="C4",
-        penalty=penalty,
-    )
+    module = tiny_gan(penalty=penalty)
     before = {n: p.detach().clone() for n, p in module.named_parameters()}
     losses = LoggedLosses()
     trainer = Trainer(

@@ -8,26 +8,18 @@ the next EMA update paired mismatched tensors and crashed.
 
 from __future__ import annotations
 
-from functools import partial
-
 import pytest
 from lightning.pytorch import Trainer
 
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.data import RotDigits
 from ginv_lightning.escnn_support.eval_filter_buffers import cached_filter_keys
-from ginv_lightning.gan.module import GAN
-from ginv_lightning.nn import EquivariantGenerator, ImageShape, InvariantDiscriminator
+from tests.tiny_gan import tiny_gan
 
 
 @pytest.mark.slow
 def test_training_goes_on_after_validation_and_sample_grids(tmp_path):
-    module = GAN(
-        partial(EquivariantGenerator, widths=[4, 2], latent_fields=2),
-        partial(InvariantDiscriminator, widths=[2, 4]),
-        ImageShape(1, 8),
-        group="C4",
-    )
+    module = tiny_gan()
     data = RotDigits(image_size=8, num_train=64, batch_size=16)
     trainer = Trainer(
         max_steps=12,  # 4 batches (8 steps) per epoch: validation at step 8, grids every 2
