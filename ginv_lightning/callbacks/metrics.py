@@ -81,8 +81,23 @@ class GenerativeMetrics(Callback):
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.quality is None or trainer.sanity_checking:
             return
+        results = self.measure(trainer, pl_module)
+        results["eval_seconds"] += self._seconds
+        self._seconds = 0.0
+        for name, value in results.items():  # equal on every rank; the mean keeps it so
+            pl_module.log(f"val/{name}", _scalar(value), sync_dist=True)
+
+    def measure(self, trainer: Trainer, pl_module: LightningModule) -> dict[str, Any]:
+        """The generator's samples against the reference, now (every rank calls it).
+
+        Also what a learning curve measures between validations
+        (:class:`~ginv_lightning.callbacks.learning_curve.LearningCurve`); the
+        discriminator's invariance is measured only in a validation loop, where
+        it sees the real batches.
+        """
         from ginv_lightning.escnn_support.eval_mode import evaluating
 
+        assert self.quality is not None, "measure() runs after setup()"
         started = time.perf_counter()
         quality = self.quality.to(pl_module.device)
         shard = (trainer.global_rank, trainer.world_size)
@@ -106,10 +121,8 @@ class GenerativeMetrics(Callback):
             )
         results = quality.compute()  # on every rank: torchmetrics gathers the states
         quality.reset_generated()
-        results["eval_seconds"] = self._seconds + time.perf_counter() - started
-        self._seconds = 0.0
-        for name, value in results.items():  # equal on every rank; the mean keeps it so
-            pl_module.log(f"val/{name}", _scalar(value), sync_dist=True)
+        results["eval_seconds"] = time.perf_counter() - started
+        return results
 
 
 def _label_bank(pl_module: LightningModule, quality: SampleQuality) -> Tensor | None:

@@ -65,6 +65,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
+    from ginv_lightning.comparison.curves import curves_picture
     from ginv_lightning.comparison.pictures import table_picture
     from ginv_lightning.comparison.report import comparison_markdown, records_csv
     from ginv_lightning.comparison.runner import record_path, run_comparison, slug
@@ -112,5 +113,9 @@ def run(args: argparse.Namespace) -> int:
         picture = comparison.out / f"{slug(table.title)}-samples.png"
         if table_picture(shown, picture):
             written.append(picture)
+        mine = [r for r in records if r["table"] == table.title]
+        curves = comparison.out / f"{slug(table.title)}-curves.png"
+        if curves_picture(table, mine, curves):
+            written.append(curves)
     print(f"written: {', '.join(map(str, written))}")
     return 0

@@ -7,6 +7,7 @@ import io
 from statistics import mean
 from typing import Any
 
+from ginv_lightning.comparison.curves import curves_markdown
 from ginv_lightning.comparison.spec import Comparison, Table
 
 CSV_COLUMNS = [
@@ -34,6 +35,8 @@ def comparison_markdown(comparison: Comparison, records: list[dict[str, Any]]) -
         mine = [r for r in records if r["table"] == table.title]
         if mine:
             parts.append(table_markdown(table, comparison.seeds, mine))
+        if any(r.get("curve") for r in mine):
+            parts.append(curves_markdown(table, mine))
     return "\n\n".join(parts) + "\n"
 
 

@@ -87,7 +87,9 @@ class Table:
 
     ``baseline`` is the config every other one's ``metric`` (a logged ``val/``
     distance: ``swd``, ``fid``, ``fid_intra``) is divided by; ``batch_size`` (if
-    given) replaces the configs' own, the same for all.
+    given) replaces the configs' own, the same for all. With ``curve_every``,
+    each cell is also measured on the validation split every that many
+    optimiser steps (its learning curve), before the final test measurement.
     """
 
     title: str
@@ -97,6 +99,7 @@ class Table:
     steps: int
     batch_size: int | None = None
     metric: str = "swd"
+    curve_every: int | None = None
 
     def cells(self, seeds: tuple[int, ...]) -> list[Cell]:
         return [
@@ -138,6 +141,8 @@ class Comparison:
             "batch_size": table.batch_size,
             "metrics": self.metrics,
         }
+        if table.curve_every is not None:  # older records: no curve
+            settings["curve_every"] = table.curve_every
         if self.trainer.precision not in ("32-true", "32"):  # older records: float32, unsaid
             settings["precision"] = self.trainer.precision
         text = json.dumps(settings, sort_keys=True)
@@ -206,11 +211,12 @@ def _table(path: Path, entry: dict[str, Any]) -> Table:
             steps=int(entry["steps"]),
             batch_size=entry.get("batch_size"),
             metric=str(entry.get("metric", "swd")),
+            curve_every=None if entry.get("curve_every") is None else int(entry["curve_every"]),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
             f"{path}: a table needs title, configs, baseline and steps "
-            f"(fractions, batch_size, metric optional); problem: {exc!r}"
+            f"(fractions, batch_size, metric, curve_every optional); problem: {exc!r}"
         ) from None
     if table.metric not in DISTANCES:
         raise ConfigError(f"{path}: table {table.title!r}: metric {table.metric!r} is not one "
@@ -221,6 +227,9 @@ def _table(path: Path, entry: dict[str, Any]) -> Table:
     if table.steps < 1 or not all(0 < f <= 1 for f in table.fractions):
         raise ConfigError(f"{path}: table {table.title!r}: steps must be >= 1 and "
                           "fractions in (0, 1]")  # fmt: skip
+    if table.curve_every is not None and not 1 <= table.curve_every <= table.steps:
+        raise ConfigError(f"{path}: table {table.title!r}: curve_every {table.curve_every} "
+                          f"must be between 1 and its steps ({table.steps})")  # fmt: skip
     for config in table.configs:
         find_config(config)  # a clear error now rather than after hours of fits
     return table

@@ -9,6 +9,7 @@ from typing import Any
 
 from lightning.pytorch import Trainer, seed_everything
 
+from ginv_lightning.callbacks.learning_curve import LearningCurve
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.progress import ProgressLine
 from ginv_lightning.comparison.pictures import keep_samples
@@ -19,6 +20,7 @@ from ginv_lightning.persistence.quiet_trainer import quiet_trainer
 
 # val/<name>, when logged
 MEASURED = ("swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance")
+CURVE = ("fid_orbit", "fid", "kid", "label_accuracy")  # beside the headline, when measured
 
 
 def train_cell(
@@ -33,7 +35,10 @@ def train_cell(
     The training subset depends on the data's own ``seed`` only, so every
     config and every training seed of a fraction sees the same images; ``seed``
     sets the networks' initialisation and the training randomness. The cell's
-    final samples are kept beside its ``record``.
+    final samples are kept beside its ``record``. With the table's
+    ``curve_every``, the record also keeps the cell's learning curve on the
+    validation split, and ``seconds`` (the fit's wall time) leaves out the time
+    its points took to measure.
     """
     path, config = read_config(cell.config)
     config = copy.deepcopy(config)
@@ -45,10 +50,11 @@ def train_cell(
     experiment = build_experiment(config, source=str(path))
     model, data = experiment.model, experiment.data
     started = time.perf_counter()
-    progress = ProgressLine(f"{cell.table} | {cell.name}", table.steps)
-    fit = quiet_trainer(table.steps, [progress], trainer.accelerator, trainer.precision)
+    curve = _learning_curve(table, metrics)
+    callbacks = [ProgressLine(f"{cell.table} | {cell.name}", table.steps), *filter(None, [curve])]
+    fit = quiet_trainer(table.steps, callbacks, trainer.accelerator, trainer.precision)
     fit.fit(model, datamodule=data)
-    seconds = time.perf_counter() - started
+    seconds = time.perf_counter() - started - (curve.measuring_seconds if curve else 0.0)
     measured = _measure(model, data, metrics, trainer)
     keep_samples(model, data, record)
     return {
@@ -62,7 +68,16 @@ def train_cell(
         "d_params": count_parameters(model.discriminator),
         "seconds": seconds,
         **{name: measured.get(f"val/{name}") for name in MEASURED},
+        **({"curve": curve.points} if curve else {}),
     }
+
+
+def _learning_curve(table: Table, metrics: dict[str, Any]) -> LearningCurve | None:
+    """The headline distance and the other curve measures on the validation split, if asked."""
+    if not table.curve_every:
+        return None
+    kept = (table.metric, *(k for k in CURVE if k != table.metric))
+    return LearningCurve(table.curve_every, kept, **{**metrics, "reference": "val"})
 
 
 def _measure(

@@ -10,15 +10,12 @@ generator that draws only upright digits.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from pathlib import Path
 
-import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ginv_lightning.errors import DataError
-from ginv_lightning.persistence.checkpoints import unreadable_reason
+from ginv_lightning.metrics.shipped_weights import load_weights, shipped_path
 
 INPUT_SIZE = 28
 FEATURES = 64
@@ -63,17 +60,9 @@ class DigitClassifier(nn.Module):
 
 
 def shipped_weights() -> Path:
-    return Path(str(files("ginv_lightning.metrics") / "weights" / WEIGHTS))
+    return shipped_path(WEIGHTS)
 
 
 def load_digit_classifier(path: str | Path | None = None) -> DigitClassifier:
     """The classifier with the shipped (or given) weights, in eval mode, loaded weights-only."""
-    model = DigitClassifier()
-    source = Path(path or shipped_weights())
-    try:
-        state = torch.load(source, map_location="cpu", weights_only=True)
-        model.load_state_dict({k: v.float() for k, v in state.items()})
-    except Exception as exc:  # missing, truncated, foreign or crafted (refused unread)
-        reason = unreadable_reason(exc)
-        raise DataError(f"cannot load digit classifier weights {str(source)!r}: {reason}") from None
-    return model.eval()
+    return load_weights(DigitClassifier(), Path(path or shipped_weights()), "digit classifier")

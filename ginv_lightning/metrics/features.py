@@ -10,9 +10,10 @@ from torch import Tensor, nn
 
 from ginv_lightning.class_paths import import_class
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.metrics.digit_classifier import load_digit_classifier, shipped_weights
+from ginv_lightning.metrics.digit_classifier import load_digit_classifier
+from ginv_lightning.metrics.digit_classifier import shipped_weights as digit_weights
 
-IMAGE_FEATURES = ("digits", "inception")  # the built-in feature networks see 2-D images
+IMAGE_FEATURES = ("digits", "histology", "inception")  # built-in networks for 2-D images
 NO_FEATURES = "none"  # no FID/KID; the SWD and the invariance diagnostics remain
 
 
@@ -65,9 +66,9 @@ def build_features(
     """The feature network for ``name`` and an identity for caching its outputs.
 
     Args:
-        name: ``digits``, ``inception``, the class path of an ``nn.Module``
-            (built without arguments) returning (N, d) features, or ``none``
-            (no network: ``None``).
+        name: ``digits``, ``histology`` (RGB tissue crops), ``inception``, the
+            class path of an ``nn.Module`` (built without arguments) returning
+            (N, d) features, or ``none`` (no network: ``None``).
         sample: a few real images (or voxel grids), to check that the network
             accepts the data and to size a user module's features.
         inception_weights: where the Inception weights file is (default: torch hub).
@@ -88,8 +89,19 @@ def build_features(
             "inception (with metrics.inception_weights, or a download), the class path of a "
             "feature module for such data, or metrics.features: none (SWD only, no FID)"
         )
+    if name == "histology" and sample.shape[1] != 3:
+        raise ConfigError(
+            f"metrics.features: 'histology' (the shipped crop autoencoder) needs RGB images "
+            f"but the data have {sample.shape[1]} channel(s); use metrics.features: digits "
+            "(grey digits), the class path of a feature module, or none (SWD only, no FID)"
+        )
     if name == "digits":
-        return DigitFeatures(), f"digits:{_file_digest(shipped_weights())}"
+        return DigitFeatures(), f"digits:{_file_digest(digit_weights())}"
+    if name == "histology":
+        from ginv_lightning.metrics.crop_features import HistologyFeatures
+        from ginv_lightning.metrics.crop_features import shipped_weights as crop_weights
+
+        return HistologyFeatures(), f"histology:{_file_digest(crop_weights())}"
     if name == "inception":
         from ginv_lightning.metrics.inception import InceptionFeatures
 
@@ -111,7 +123,7 @@ def _import_module_class(path: str) -> type[nn.Module]:
         path,
         nn.Module,
         "metrics.features",
-        "is not 'digits', 'inception', 'none' or the class path of a torch.nn.Module "
+        "is not 'digits', 'histology', 'inception', 'none' or the class path of a torch.nn.Module "
         "(e.g. mypackage.features.MyEncoder)",
     )
 

@@ -43,7 +43,8 @@ class MetricsConfig:
     and ``ginv fit`` offers these fields (with this help) as ``--metrics.<field>``.
 
     Args:
-        features: ``digits`` (the shipped digit classifier), ``inception``
+        features: ``digits`` (the shipped digit classifier), ``histology`` (the
+            shipped autoencoder of RGB tissue crops), ``inception``
             (standard FID InceptionV3), the class path of an ``nn.Module``, or
             ``none``: no FID/KID (data no shipped network understands, offline),
             while the SWD and the invariance diagnostics are still measured.

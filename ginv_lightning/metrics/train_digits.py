@@ -20,6 +20,7 @@ from ginv_lightning.data.rotdigits import load_digit_images
 from ginv_lightning.data.splits import split_indices
 from ginv_lightning.data.transforms import fit_to_canvas, rotate, to_signed
 from ginv_lightning.metrics.digit_classifier import INPUT_SIZE, DigitClassifier, shipped_weights
+from ginv_lightning.metrics.shipped_weights import save_half
 
 SPLIT_SEED = 0
 
@@ -90,8 +91,7 @@ def main() -> None:
     model = train(args.epochs, args.seed)
     _, (test_images, test_labels) = digit_splits()
     print(f"held-out rotated test accuracy: {accuracy(model, test_images, test_labels):.4f}")
-    state = {k: v.half() if v.is_floating_point() else v for k, v in model.state_dict().items()}
-    torch.save(state, args.out)
+    save_half(model, args.out)
     print(f"wrote {args.out}")
 
 

@@ -209,3 +209,52 @@ def test_cells_train_on_the_accelerator_and_precision_given(ginv, tmp_path):
     assert bf16.returncode == 0, bf16.stderr
     (made,) = records(tmp_path / "bf16").values()
     assert made["swd"] != records(tmp_path / "cmp")["faces_tiny--faces_flip-f1-s0.json"]["swd"]
+
+
+def test_learning_curves_are_kept_drawn_and_leave_the_fit_unchanged(ginv, tmp_path):
+    """Control: the same cells without curves; the final measures must match exactly.
+
+    Broken on purpose once (the curve measured with the training generator in
+    train mode instead of the averaged one in eval mode, so its batch-norm
+    statistics moved): the final SWD went from 753.4 to 736.7 and this failed.
+    """
+    table = {"configs": ["faces_flip", "faces_cnn"], "baseline": "faces_cnn"}
+    curved = one_cell_file(tmp_path, "faces_flip", name="curved.yaml")
+    document = yaml.safe_load(curved.read_text())
+    document["compare"]["tables"][0].update(table, steps=6, curve_every=2)
+    curved.write_text(yaml.safe_dump(document))
+    document["compare"]["tables"][0].pop("curve_every")
+    plain = tmp_path / "plain.yaml"
+    plain.write_text(yaml.safe_dump(document))
+    result = ginv("compare", "--config", str(curved), "--out", "curved")
+    assert result.returncode == 0, result.stderr
+    assert ginv("compare", "--config", str(plain), "--out", "plain").returncode == 0
+
+    with_curves, without = records(tmp_path / "curved"), records(tmp_path / "plain")
+    assert with_curves.keys() == without.keys()
+    for name, record in with_curves.items():
+        assert [p["step"] for p in record["curve"]] == [0, 2, 4, 6]
+        assert all(p["swd"] > 0 and p["fid_orbit"] >= 0 for p in record["curve"])
+        seconds = [p["seconds"] for p in record["curve"]]
+        assert seconds == sorted(seconds) and seconds[-1] <= record["seconds"]
+        assert record["curve"][0]["swd"] > record["curve"][-1]["swd"]  # training helps
+        same = ("swd", "fid_orbit", "d_invariance")
+        assert [record[k] for k in same] == [without[name][k] for k in same]
+    markdown = (tmp_path / "curved" / "table.md").read_text()
+    assert "Along the run (SWD x 1e3 on the validation split every 2 optimiser steps" in markdown
+    assert "| 100% | faces_cnn |" in markdown and "step " in markdown
+    picture = read_image(str(tmp_path / "curved" / "faces_tiny-curves.png"))
+    assert picture.shape[0] >= 3 and picture.shape[1] > 300
+    assert not (tmp_path / "plain" / "faces_tiny-curves.png").exists()
+    assert "Along the run" not in (tmp_path / "plain" / "table.md").read_text()
+
+
+def test_a_curve_interval_outside_the_budget_is_one_line(ginv, tmp_path):
+    spec = one_cell_file(tmp_path, "faces_flip")
+    document = yaml.safe_load(spec.read_text())
+    document["compare"]["tables"][0]["curve_every"] = 5  # steps: 2
+    spec.write_text(yaml.safe_dump(document))
+    result = ginv("compare", "--config", str(spec))
+    assert result.returncode == 2
+    assert "curve_every 5 must be between 1 and its steps (2)" in result.stderr
+    assert not (tmp_path / "cmp").exists()
