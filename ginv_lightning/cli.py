@@ -59,10 +59,16 @@ def _own_commands() -> argparse.ArgumentParser:
 
 
 def _known_errors() -> tuple[type[BaseException], ...]:
-    from ginv_lightning.errors import ConfigError, DataError, JobsFailedError, NonFiniteLossError
+    from ginv_lightning.errors import (
+        ConfigError,
+        DataError,
+        DiskFullError,
+        JobsFailedError,
+        NonFiniteLossError,
+    )
     from ginv_lightning.symmetry.errors import GroupError
 
-    return (ConfigError, DataError, GroupError, NonFiniteLossError, JobsFailedError)
+    return (ConfigError, DataError, GroupError, NonFiniteLossError, JobsFailedError, DiskFullError)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,19 +95,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"ginv: error: {known}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a full disk, wherever the write was (teardown may add causes)
+        from ginv_lightning.persistence.disk_space import disk_full, is_disk_full
+
+        if not is_disk_full(exc):
+            raise
+        known = _known_cause(exc) or disk_full(exc)
+        print(f"ginv: error: {known}", file=sys.stderr)
+        return 2
 
 
 def _known_cause(exc: BaseException) -> BaseException | None:
     """The ginv error behind ``exc``: jsonargparse re-raises a data module's ConfigError
     as a ValueError ("Does not validate against any of the Union subtypes")."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, _known_errors()):
-            return cause
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return None
+    from ginv_lightning.errors import causes
+
+    return next((c for c in causes(exc) if isinstance(c, _known_errors())), None)
 
 
 def with_config_files(args: Sequence[str]) -> list[str]:

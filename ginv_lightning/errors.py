@@ -1,5 +1,19 @@
 """Errors that ``ginv`` reports as one clear line instead of a traceback."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc``, then what caused it (``raise ... from``, or raised while handling), in turn."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        yield cause
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+
 
 class ConfigError(ValueError):
     """A configuration value is invalid; raised before any training starts."""
@@ -16,3 +30,10 @@ class NonFiniteLossError(RuntimeError):
 
 class JobsFailedError(RuntimeError):
     """Some jobs of a grid failed; the finished ones are kept and a rerun retries the others."""
+
+
+class DiskFullError(RuntimeError):
+    """A write ran out of disk space; the message names the folder and its free space.
+
+    Files are replaced atomically, so the previous checkpoint or record is kept.
+    """

@@ -13,6 +13,20 @@ FIXTURE_PLUGINS = Path(__file__).parent / "fixtures" / "plugins"
 REPO = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist (``make test`` runs a worker per core), one thread per worker.
+
+    torch's intra-op threads spin: two processes with a thread per core each
+    slow each other far more than twice. The ``ginv`` subprocesses that tests
+    start inherit the setting through the environment.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import torch
+
+        os.environ["OMP_NUM_THREADS"] = "1"
+        torch.set_num_threads(1)
+
+
 @pytest.fixture(scope="session")
 def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory where pip really installed the test plugins (add it to PYTHONPATH to use)."""

@@ -110,7 +110,7 @@ def _value(metric: str, value: float) -> str:
 
 
 def curves_picture(table: Table, records: list[dict[str, Any]], path: Path) -> bool:
-    """``metric`` against optimiser steps and against training time, a row per fraction.
+    """``metric`` (log scale) against optimiser steps and training time, a row per fraction.
 
     One colour per config: a thin line per seed, a bold one for the mean. False
     (and nothing written) when no record has a curve.
@@ -137,7 +137,8 @@ def curves_picture(table: Table, records: list[dict[str, Any]], path: Path) -> b
                 row[1].plot(curve.seconds, curve.values, color=colour, linewidth=2.2)
         for ax, x in zip(row, ("optimiser steps", "training time (s)"), strict=True):
             ax.set_xlabel(x)
-            ax.set_ylabel(f"{LABELS.get(metric, metric)} (validation)")
+            ax.set_ylabel(f"{LABELS.get(metric, metric)} (validation, log scale)")
+            ax.set_yscale("log")
             ax.set_title(f"{table.title}, {fraction:.0%} of the training data", fontsize=10)
             ax.grid(alpha=0.3)
         row[0].legend(fontsize=8)

@@ -12,6 +12,7 @@ from lightning.pytorch import Trainer, seed_everything
 from ginv_lightning.callbacks.learning_curve import LearningCurve
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.progress import ProgressLine
+from ginv_lightning.comparison.kept_model import keep_model
 from ginv_lightning.comparison.pictures import keep_samples
 from ginv_lightning.comparison.spec import Cell, CellTrainer, Table
 from ginv_lightning.experiment import build_experiment, read_config
@@ -35,7 +36,8 @@ def train_cell(
     The training subset depends on the data's own ``seed`` only, so every
     config and every training seed of a fraction sees the same images; ``seed``
     sets the networks' initialisation and the training randomness. The cell's
-    final samples are kept beside its ``record``. With the table's
+    final samples and model (a checkpoint ``ginv sample`` reads) are kept beside
+    its ``record``. With the table's
     ``curve_every``, the record also keeps the cell's learning curve on the
     validation split, and ``seconds`` (the fit's wall time) leaves out the time
     its points took to measure.
@@ -57,6 +59,7 @@ def train_cell(
     seconds = time.perf_counter() - started - (curve.measuring_seconds if curve else 0.0)
     measured = _measure(model, data, metrics, trainer)
     keep_samples(model, data, record)
+    keep_model(model, config, record)
     return {
         "table": cell.table,
         "config": cell.config,

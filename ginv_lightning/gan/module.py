@@ -209,6 +209,9 @@ class GAN(LightningModule):
         if generator_turn:
             self._generator_step(real, fake, labels)
         self._check_weights()
+        # Lightning's `step` column counts batches; this one counts what max_steps,
+        # checkpoint and sample names count: optimiser steps (a D and a G step are two)
+        self.log("optimizer_step", float(self.global_step))
 
     def _unpacked(self, batch: Any) -> tuple[Tensor, Tensor | None]:
         """A batch's images and, for a conditional GAN, their labels."""

@@ -3,8 +3,9 @@
 Checkpoints, cached features, the resumed metrics CSV and the study's records
 are all written the same way: into a temporary sibling, flushed to disk, then
 renamed over the target. Readers see the old file or the new one; a failed
-write leaves the old file and no temporary, and the temporary a kill left is
-removed by the next start (:func:`remove_orphans`).
+write (a full disk included, said in one line) leaves the old file and no
+temporary, and the temporary a kill left is removed by the next start
+(:func:`remove_orphans`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
+
+from ginv_lightning.persistence.disk_space import disk_full, is_disk_full
 
 
 @contextmanager
@@ -30,6 +33,11 @@ def atomic_writer(
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
+    except (OSError, RuntimeError) as exc:
+        if is_disk_full(exc):
+            temporary.unlink(missing_ok=True)  # before measuring the space left
+            raise disk_full(exc, target) from None
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

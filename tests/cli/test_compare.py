@@ -6,6 +6,7 @@ import csv
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import yaml
@@ -160,6 +161,14 @@ def test_each_cell_keeps_its_samples_and_each_table_gets_a_picture(ginv, tmp_pat
     picture = tmp_path / "cmp" / "faces_tiny-samples.png"
     rows = read_image(str(picture)).shape[1]
     assert rows == 2 + 2 * (24 + 2)  # a row of real faces and one of the config's samples
+
+    model = cells / "faces_tiny--faces_flip-f1-s0.ckpt"  # the final model, small and sampleable
+    assert model.stat().st_size < 1_000_000
+    assert "optimizer_states" not in torch.load(model, weights_only=True)
+    drawn = ginv("sample", "--ckpt", str(model), "--n", "8", "--out", "drawn.npz")
+    assert drawn.returncode == 0, drawn.stderr
+    again = np.load(tmp_path / "drawn.npz")["images"]
+    assert again.shape == (8, 1, 24, 24) and np.abs(again).max() <= 1
 
 
 def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -124,3 +125,18 @@ def test_params_command_prints_matched_counts_side_by_side(capsys):
     assert equivariant["DATA"] == cnn["DATA"] == "1-channel 24x24 images"
     for role in ("G PARAMS", "D PARAMS"):
         assert 0.9 <= int(cnn[role]) / int(equivariant[role]) <= 1.1
+
+
+def test_metrics_csv_counts_batches_and_optimiser_steps_in_named_columns(ginv, tmp_path):
+    """Before, only Lightning's `step` (batches) was there while max_steps counts optimiser
+    steps: a run of max_steps 8 ended at `step` 3."""
+    result = ginv("fit", "--config", str(REPO / "configs" / "rotdigits_c4.yaml"),
+                  "--trainer.default_root_dir", str(tmp_path), *QUICK[:2],
+                  "--trainer.max_steps", "8", "--trainer.log_every_n_steps", "1",
+                  "--data.init_args.num_train", "128", "--metrics.enabled", "false",
+                  "--samples.every_n_steps", "8")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    (table,) = tmp_path.rglob("metrics.csv")
+    rows = [r for r in csv.DictReader(table.open()) if r.get("optimizer_step")]
+    assert [int(r["step"]) for r in rows] == [0, 1, 2, 3]  # batches (Lightning's count)
+    assert [float(r["optimizer_step"]) for r in rows] == [2, 4, 6, 8]  # a D and a G step each

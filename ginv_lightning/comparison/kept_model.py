@@ -1,0 +1,38 @@
+"""Each compared cell's final model, kept as a small checkpoint that ``ginv sample`` reads.
+
+It holds what :func:`~ginv_lightning.gan.restore.gan_from_checkpoint` needs and
+nothing more (no optimiser states): the cell's ``model:`` and ``data:``
+sections, the group's record, and the weights without escnn's cached filters.
+``ginv sample --ckpt cells/<cell>.ckpt`` then draws from its moving-average
+generator, exported to plain torch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from ginv_lightning.escnn_support.eval_filter_buffers import drop_cached_filters
+from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS
+from ginv_lightning.gan.module import GROUP_KEY
+from ginv_lightning.persistence.atomic_files import atomic_writer
+from ginv_lightning.symmetry import group_record
+
+
+def model_path(record: Path) -> Path:
+    return record.with_suffix(".ckpt")
+
+
+def keep_model(model: Any, config: dict[str, Any], record: Path) -> None:
+    """Write the cell's trained GAN beside its ``record`` (atomically)."""
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    drop_cached_filters(state, model)
+    checkpoint = {
+        EXPERIMENT_KEY: {name: config[name] for name in SECTIONS},
+        GROUP_KEY: group_record(model.hparams["group"]),
+        "state_dict": state,
+    }
+    with atomic_writer(model_path(record)) as handle:
+        torch.save(checkpoint, handle)
