@@ -140,3 +140,20 @@ def test_metrics_csv_counts_batches_and_optimiser_steps_in_named_columns(ginv, t
     rows = [r for r in csv.DictReader(table.open()) if r.get("optimizer_step")]
     assert [int(r["step"]) for r in rows] == [0, 1, 2, 3]  # batches (Lightning's count)
     assert [float(r["optimizer_step"]) for r in rows] == [2, 4, 6, 8]  # a D and a G step each
+
+
+def test_a_run_resumed_mid_epoch_logs_each_batch_of_the_epoch_once(ginv, tmp_path):
+    """Stopped at optimiser step 10 (batch 5 of the epoch's 19), resumed to step 50."""
+    quiet = ("--trainer.enable_progress_bar", "false", "--metrics.enabled", "false",
+             "--trainer.log_every_n_steps", "1", "--samples.every_n_steps", "1000",
+             "--trainer.default_root_dir", str(tmp_path))  # fmt: skip
+    config = str(REPO / "configs" / "rotdigits_c4.yaml")
+    assert ginv("fit", "--config", config, "--trainer.max_steps", "10", *quiet).returncode == 0
+    resumed = ginv("fit", "--config", config, "--trainer.max_steps", "50", "--ckpt_path", "last",
+                   *quiet)  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    (table,) = tmp_path.rglob("metrics.csv")
+    rows = [r for r in csv.DictReader(table.open()) if r.get("optimizer_step")]
+    assert [int(r["step"]) for r in rows] == list(range(25))  # each batch once, in order
+    assert [int(r["epoch"]) for r in rows] == [0] * 19 + [1] * 6  # 19 batches an epoch
+    assert [float(r["optimizer_step"]) for r in rows] == [2.0 * (b + 1) for b in range(25)]
