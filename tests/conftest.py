@@ -27,6 +27,17 @@ def pytest_configure(config: pytest.Config) -> None:
         torch.set_num_threads(1)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with tests marked ``slow`` first, the order otherwise kept.
+
+    Under ``--dist loadfile`` each worker takes whole files in this order: the
+    long ones start early and the many quick files fill the end, instead of a
+    long file running alone on one worker while the other idles.
+    """
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: same order within
+
+
 @pytest.fixture(scope="session")
 def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory where pip really installed the test plugins (add it to PYTHONPATH to use)."""
