@@ -64,8 +64,8 @@ class LearningCurve(Callback):
         cuda = [pl_module.device] if pl_module.device.type == "cuda" else []
         with torch.random.fork_rng(devices=cuda):
             results = self.metrics.measure(trainer, pl_module)
-        point = {"step": trainer.global_step, "seconds": started - self._started}
-        point["seconds"] -= self.measuring_seconds
+        training = started - self._started - self.measuring_seconds
+        point = {"step": trainer.global_step, "seconds": training}
         point.update({k: float(results[k]) for k in self.keep if k in results})
         self.points.append(point)
         self.measuring_seconds += time.perf_counter() - started

@@ -181,14 +181,11 @@ def frechet(a: Tensor, b: Tensor) -> float:
 
     The features are those of ``fid_orbit`` (8x8 pooled pixels), taken in float64.
     """
-    from torchmetrics.image.fid import FrechetInceptionDistance
-
+    from ginv_lightning.metrics.features import frechet_distance
     from ginv_lightning.metrics.quality import CoarsePixels
 
-    fid = FrechetInceptionDistance(feature=CoarsePixels(a.shape[1], a.dim() - 2))
-    fid.update(a.double(), real=True)
-    fid.update(b.double(), real=False)
-    return float(fid.compute())
+    pixels = CoarsePixels(a.shape[1], a.dim() - 2)
+    return frechet_distance(pixels(a.double()), pixels(b.double()))
 
 
 def format_table(rows: list[Row]) -> str:

@@ -14,11 +14,8 @@ from typing import Any
 
 import torch
 
-from ginv_lightning.escnn_support.eval_filter_buffers import drop_cached_filters
 from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS
-from ginv_lightning.gan.module import GROUP_KEY
 from ginv_lightning.persistence.atomic_files import atomic_writer
-from ginv_lightning.symmetry import group_record
 
 
 def model_path(record: Path) -> Path:
@@ -26,13 +23,15 @@ def model_path(record: Path) -> Path:
 
 
 def keep_model(model: Any, config: dict[str, Any], record: Path) -> None:
-    """Write the cell's trained GAN beside its ``record`` (atomically)."""
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    drop_cached_filters(state, model)
+    """Write the cell's trained GAN beside its ``record`` (atomically).
+
+    The GAN's own ``on_save_checkpoint`` drops the cached filters, records the
+    group and refuses diverged weights, as for every checkpoint of ``ginv fit``.
+    """
     checkpoint = {
         EXPERIMENT_KEY: {name: config[name] for name in SECTIONS},
-        GROUP_KEY: group_record(model.hparams["group"]),
-        "state_dict": state,
+        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
     }
+    model.on_save_checkpoint(checkpoint)
     with atomic_writer(model_path(record)) as handle:
         torch.save(checkpoint, handle)

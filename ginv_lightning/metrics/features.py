@@ -48,6 +48,16 @@ class GivenFeatures(nn.Module):
         return features
 
 
+def frechet_distance(a: Tensor, b: Tensor) -> float:
+    """torchmetrics' Fréchet distance between Gaussians fitted to two sets of (N, d) features."""
+    from torchmetrics.image.fid import FrechetInceptionDistance
+
+    fid = FrechetInceptionDistance(feature=GivenFeatures(a.shape[1]))
+    fid.update(a.double(), real=True)
+    fid.update(b.double(), real=False)
+    return float(fid.compute())
+
+
 class UserFeatures(nn.Module):
     """Any ``nn.Module`` mapping images to (N, d) features, given by class path."""
 

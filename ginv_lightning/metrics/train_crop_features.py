@@ -25,12 +25,11 @@ import torch.nn.functional as F
 import torchvision.transforms.functional as TF
 from PIL import Image
 from torch import Tensor
-from torchmetrics.image.fid import FrechetInceptionDistance
 
 from ginv_lightning.data.histology import HistologyPatches, bands, d4_move, load_slide
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.metrics.crop_features import CropAutoencoder, shipped_weights
-from ginv_lightning.metrics.features import GivenFeatures
+from ginv_lightning.metrics.features import frechet_distance
 from ginv_lightning.metrics.shipped_weights import save_half
 
 CROP = 32
@@ -115,11 +114,7 @@ def _jpeg(image: Tensor, quality: int) -> Tensor:
 def fid_on(features: Callable[[Tensor], Tensor], real: Tensor, other: Tensor) -> float:
     """FID between two sets of images on ``features`` (torchmetrics' Fréchet distance)."""
     with torch.no_grad():
-        a, b = features(real).double(), features(other).double()
-    fid = FrechetInceptionDistance(feature=GivenFeatures(a.shape[1]), normalize=True)
-    fid.update(a, real=True)
-    fid.update(b, real=False)
-    return float(fid.compute())
+        return frechet_distance(features(real), features(other))
 
 
 @dataclass(frozen=True)
