@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 
 def causes(exc: BaseException) -> Iterator[BaseException]:
@@ -17,6 +18,21 @@ def causes(exc: BaseException) -> Iterator[BaseException]:
 
 class ConfigError(ValueError):
     """A configuration value is invalid; raised before any training starts."""
+
+
+@contextmanager
+def config_error(
+    where: str, kinds: tuple[type[Exception], ...] = (ValueError, TypeError)
+) -> Iterator[None]:
+    """Report ``kinds`` raised inside as one ConfigError line: ``"<where>: <message>"``.
+
+    ``where`` names the setting the value came from (``model.generator``), so the
+    user sees which key to change and not a traceback through the code it reached.
+    """
+    try:
+        yield
+    except kinds as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 class DataError(ValueError):

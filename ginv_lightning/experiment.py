@@ -5,7 +5,8 @@
 :func:`add_experiment_arguments`: the model and the data module are declared
 once, and the data module's ``data_shape`` is the single object linked into the
 model. Checkpoints carry their ``model:`` and ``data:`` sections under
-:data:`EXPERIMENT_KEY`, so a restore rebuilds exactly what was trained.
+``EXPERIMENT_KEY`` (``persistence.checkpoint_keys``), so a restore rebuilds exactly
+what was trained.
 """
 
 from __future__ import annotations
@@ -25,20 +26,20 @@ from lightning.pytorch.cli import LightningArgumentParser
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.gan.module import GAN
-from ginv_lightning.shapes import DataShape, ImageShape, SetShape, VectorShape
+from ginv_lightning.shapes import DataKind, DataShape
 from ginv_lightning.shipped_configs import find_config
 
-EXPERIMENT_KEY = "ginv_experiment"
 SECTIONS = ("model", "data")
 
 
 def data_shape_of(data: Any) -> DataShape:
     """The shape a data module delivers; a clear error for data modules that do not say."""
     shape = getattr(data, "data_shape", None)
-    if not isinstance(shape, ImageShape | VectorShape | SetShape):
+    if not isinstance(shape, DataKind):
         raise ConfigError(
             f"data: {type(data).__name__} has no `data_shape`; a data module for ginv must "
-            "expose one (an ImageShape, VectorShape or SetShape from ginv_lightning.shapes)"
+            "expose one (an ImageShape or VectorShape from ginv_lightning.shapes, or any "
+            "class with the DataKind methods there)"
         )
     return shape
 

@@ -3,8 +3,8 @@
 Images are tiled as they are; voxel grids are shown by their maximum-intensity
 projections along the three axes, side by side; points (N, d) are drawn as
 scatter plots of their coordinate pairs; sets of points (N, k, d) as one small
-scatter plot per set. :func:`save_samples` picks the picture from the samples'
-shape, so every kind of data gives one PNG.
+scatter plot per set. :func:`save_samples` lets the kind of data
+(``shapes.DataKind``) pick its picture, so every kind gives one PNG.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from pathlib import Path
 
 import torch
 from torch import Tensor
-from torchvision.utils import make_grid, save_image
+from torchvision.utils import make_grid
+
+from ginv_lightning.shapes import DataKind
 
 
 def voxel_projections(voxels: Tensor) -> Tensor:
@@ -101,16 +103,10 @@ def class_rows(classes: int, n: int) -> Tensor | None:
 
 
 def save_samples(
-    samples: Tensor, path: str | Path, per_row: int | None = None, *, sets: bool = False
+    kind: DataKind, samples: Tensor, path: str | Path, per_row: int | None = None
 ) -> Path:
-    """Write samples as one PNG: images in [-1, 1] as a grid, points (N, d) as scatter plots,
-    and with ``sets`` (N, k, d) as a scatter plot per set."""
+    """Write samples of this kind of data as one PNG (the kind draws them); its path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if sets:
-        save_set_scatters(samples, path)
-    elif samples.dim() == 2:
-        save_scatter(samples, path)
-    else:
-        save_image(image_grid(samples, per_row), path)
+    kind.save_picture(samples, path, per_row)
     return path

@@ -21,11 +21,12 @@ import torch
 from lightning.pytorch import Callback
 from torch.autograd.profiler import record_function
 from torch.profiler import ProfilerActivity, profile
+from typing_extensions import override
 
 import ginv_lightning.gan.module as gan_module
 from ginv_lightning.benchmark.cases import Case, build
 from ginv_lightning.escnn_support.expand_filters_once import EXPANDING
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 
 RANGES = {"ginv: filter expansion": "filter expansion (escnn basis x weights)",
           "ginv: EMA": "EMA update", "ginv: optimiser": "optimiser steps (Adam)"}  # fmt: skip
@@ -63,11 +64,13 @@ class _Profiled(Callback):
         self.wall: list[float] = []
         self.profiler = profile(activities=[ProfilerActivity.CPU])
 
+    @override
     def on_train_batch_start(self, *_: Any) -> None:
         if self.seen == self.warmup:
             self.profiler.__enter__()
         self._start = time.perf_counter()
 
+    @override
     def on_train_batch_end(self, *_: Any) -> None:
         if self.seen >= self.warmup:
             self.wall.append(time.perf_counter() - self._start)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 import torch
 from lightning.pytorch import Callback, LightningDataModule, LightningModule
+from typing_extensions import override
 
 from ginv_lightning.benchmark.cases import Case, build
 from ginv_lightning.escnn_support.eval_mode import evaluating
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,12 @@ class _BatchTimer(Callback):
         self.times: list[float] = []
         self.synchronize = synchronize
 
+    @override
     def on_train_batch_start(self, *_: object) -> None:
         self.synchronize()
         self._start = time.perf_counter()
 
+    @override
     def on_train_batch_end(self, *_: object) -> None:
         self.synchronize()
         self.times.append(time.perf_counter() - self._start)

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
+from typing_extensions import override
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
 
@@ -38,17 +39,21 @@ class LearningCurve(Callback):
         self._started = 0.0
         self._next = 0
 
+    @override
     def setup(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
         self.metrics.setup(trainer, pl_module, stage)
 
+    @override
     def on_train_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
         self._started = time.perf_counter()
         self._next = trainer.global_step
         self._measure_if_due(trainer, pl_module)
 
+    @override
     def on_train_batch_end(self, trainer: Trainer, pl_module: LightningModule, *_: Any) -> None:
         self._measure_if_due(trainer, pl_module)
 
+    @override
     def on_train_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if not self.points or self.points[-1]["step"] != trainer.global_step:
             self._measure(trainer, pl_module)

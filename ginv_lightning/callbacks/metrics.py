@@ -8,6 +8,7 @@ from typing import Any
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from torch import Tensor
+from typing_extensions import override
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.features import build_features
@@ -54,6 +55,7 @@ class GenerativeMetrics(Callback):
         self._reference_added = False
         self._seconds = 0.0
 
+    @override
     def setup(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
         if not self.enabled or self.quality is not None:
             return
@@ -64,6 +66,7 @@ class GenerativeMetrics(Callback):
         self.quality = SampleQuality(self.config, features, feature_id)
         self.quality.check_sizes(len(reference))
 
+    @override
     def on_validation_batch_end(
         self, trainer: Trainer, pl_module: LightningModule, outputs: Any, batch: Any, *_: Any
     ) -> None:
@@ -78,6 +81,7 @@ class GenerativeMetrics(Callback):
         )
         self._seconds += time.perf_counter() - started
 
+    @override
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.quality is None or trainer.sanity_checking:
             return

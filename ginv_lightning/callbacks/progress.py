@@ -7,6 +7,7 @@ import time
 from typing import Any, TextIO
 
 from lightning.pytorch import Callback, LightningModule, Trainer
+from typing_extensions import override
 
 
 class ProgressLine(Callback):
@@ -28,9 +29,11 @@ class ProgressLine(Callback):
         self.stream = stream
         self._started = self._printed = 0.0
 
+    @override
     def on_train_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
         self._started = self._printed = time.perf_counter()
 
+    @override
     def on_train_batch_end(self, trainer: Trainer, *_: Any) -> None:
         now = time.perf_counter()
         if now - self._printed < self.seconds:

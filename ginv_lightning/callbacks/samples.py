@@ -9,9 +9,9 @@ import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.utilities import rank_zero_only
 from torch import Tensor
+from typing_extensions import override
 
 from ginv_lightning.sample_pictures import class_rows, save_samples
-from ginv_lightning.shapes import SetShape
 
 
 class SampleGrid(Callback):
@@ -41,11 +41,13 @@ class SampleGrid(Callback):
         self._last_step = -1
         self._directory: Path | None = None
 
+    @override
     def setup(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
         # trainer.log_dir is a collective call under DDP: resolve it on every rank here,
         # not inside the rank-zero-only writer.
         self._directory = Path(trainer.log_dir or trainer.default_root_dir) / "samples"
 
+    @override
     def on_train_batch_end(self, trainer: Trainer, pl_module: LightningModule, *_: Any) -> None:
         step = trainer.global_step
         if (
@@ -54,6 +56,7 @@ class SampleGrid(Callback):
         ):
             self._write(trainer, pl_module)
 
+    @override
     def on_train_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if trainer.global_step != self._last_step:
             self._write(trainer, pl_module)
@@ -75,8 +78,7 @@ class SampleGrid(Callback):
         assert self._directory is not None
         per_row = None if labels is None else len(labels) // pl_module.classes
         name = f"step_{self._last_step:07d}.png"
-        sets = isinstance(pl_module.shape, SetShape)
-        path = save_samples(images, self._directory / name, per_row, sets=sets)
+        path = save_samples(pl_module.shape, images, self._directory / name, per_row)
         for logger in trainer.loggers:
             if hasattr(logger, "log_image"):
                 logger.log_image("samples", [str(path)], step=trainer.global_step)

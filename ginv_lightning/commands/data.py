@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # torch and escnn load only when the command runs
     from lightning.pytorch import LightningDataModule
     from torch import Tensor
 
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 SPLITS = ("train", "val", "test")
 FINE = {2: 96, 3: 32}  # the edge interpolated actions work at: 12 (8) pixels per pooled cell
@@ -70,7 +70,7 @@ class Row:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ginv_lightning.errors import ConfigError
+    from ginv_lightning.errors import ConfigError, config_error
     from ginv_lightning.experiment import data_from_config, data_shape_of
     from ginv_lightning.metrics.quality import CoarsePixels
     from ginv_lightning.symmetry import resolve_group
@@ -81,10 +81,8 @@ def run(args: argparse.Namespace) -> int:
     shape = data_shape_of(data)
     symmetries = [resolve_group(name) for name in args.groups]
     for symmetry in symmetries:  # all refused before any work
-        try:
+        with config_error("--groups", (ValueError,)):
             symmetry.check_data(shape)
-        except ValueError as exc:
-            raise ConfigError(f"--groups: {exc}") from None
     samples = _samples(data, args.split)
     half = len(samples) // 2
     print(
@@ -118,7 +116,7 @@ def _samples(data: LightningDataModule, split: str) -> Tensor:
     return samples
 
 
-def check(samples: Tensor, symmetry: Symmetry, seed: int, repeats: int) -> Row:
+def check(samples: Tensor, symmetry: EscnnGroup, seed: int, repeats: int) -> Row:
     """D_g = d(A, g·B) and F = d(A, B) for ``repeats`` seeded halvings A, B of ``samples``."""
     import torch
 
@@ -143,7 +141,7 @@ def check(samples: Tensor, symmetry: Symmetry, seed: int, repeats: int) -> Row:
     return Row(symmetry.name, region, moved, floor)
 
 
-def _exact(symmetry: Symmetry) -> bool:
+def _exact(symmetry: EscnnGroup) -> bool:
     """Whether every element permutes the grid's pixels (no interpolation, no padding)."""
     return symmetry.is_finite and all(symmetry.is_exact(g) for g in symmetry.elements())
 

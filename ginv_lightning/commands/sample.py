@@ -53,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
     from ginv_lightning.gan.restore import gan_from_checkpoint
     from ginv_lightning.persistence.output_folders import require_writable_folder
     from ginv_lightning.sample_pictures import save_samples
-    from ginv_lightning.shapes import SetShape
 
     wanted = _parse_labels(args.labels)
     if args.n is not None and args.n < 1:
@@ -76,16 +75,14 @@ def run(args: argparse.Namespace) -> int:
         z = generator.sample_latent(count, generator=torch.Generator().manual_seed(args.seed))
         samples = generator(z, *(() if labels is None else (labels,)))
     per_row = None if labels is None else count // (len(wanted) if wanted else module.classes)
-    sets = isinstance(module.shape, SetShape)
     if out.suffix.lower() in ARRAYS:
         out.parent.mkdir(parents=True, exist_ok=True)
-        key = "sets" if sets else "points" if samples.dim() == 2 else "images"
-        arrays = {key: samples.numpy()}
+        arrays = {module.shape.array_key: samples.numpy()}
         if labels is not None:
             arrays["labels"] = labels.numpy()
         np.savez_compressed(out, **arrays)
     else:
-        out = save_samples(samples, out, per_row, sets=sets)
+        out = save_samples(module.shape, samples, out, per_row)
     print(f"wrote {count} samples to {out}")
     return 0
 

@@ -12,25 +12,28 @@ import yaml
 from jsonargparse import ArgumentError
 from lightning.pytorch import LightningDataModule, LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
-from lightning.pytorch.cli import LightningArgumentParser, LightningCLI, SaveConfigCallback
+from lightning.pytorch.cli import LightningArgumentParser, SaveConfigCallback
 from lightning.pytorch.strategies import DDPStrategy
 from lightning.pytorch.utilities import rank_zero_only
+from typing_extensions import override
 
 import ginv_lightning.data  # noqa: F401  (short names of data modules: --data.help ImageFiles)
+from ginv_lightning.callbacks.checkpoint_schedule import ScheduledCheckpoint
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.callbacks.run_identity import RunIdentity
 from ginv_lightning.callbacks.samples import SampleGrid
+from ginv_lightning.callbacks.start_marker import StartMarker
 from ginv_lightning.commands.parse_errors import one_line, parser_keys
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.experiment import (
-    EXPERIMENT_KEY,
     SECTIONS,
     add_experiment_arguments,
     describe,
 )
 from ginv_lightning.gan.module import GAN
-from ginv_lightning.persistence.checkpoint_schedule import ScheduledCheckpoint
+from ginv_lightning.lightning_private import PrivateCLIHooks
+from ginv_lightning.persistence.checkpoint_keys import EXPERIMENT_KEY
 from ginv_lightning.persistence.checkpoints import AtomicCheckpointIO
-from ginv_lightning.persistence.identity import RunIdentity
 from ginv_lightning.persistence.output_folders import check_output_folders
 from ginv_lightning.persistence.resume import (
     LIGHTNING_NAMES,
@@ -41,7 +44,6 @@ from ginv_lightning.persistence.resume import (
 )
 from ginv_lightning.persistence.run_directory import (
     RunDirectory,
-    StartMarker,
     claim_run_directory,
     write_record,
 )
@@ -58,10 +60,12 @@ class LoggedConfig(SaveConfigCallback):
     rebuild its GAN (see :mod:`ginv_lightning.experiment`).
     """
 
+    @override
     def save_config(self, trainer: Trainer, pl_module: LightningModule, stage: str) -> None:
         for logger in trainer.loggers:
             logger.log_hyperparams({"config": self._resolved()})
 
+    @override
     def on_save_checkpoint(
         self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
     ) -> None:
@@ -88,7 +92,7 @@ def config_name(config: Any) -> str:
     return Path(str(files[-1])).stem if files else "ginv"
 
 
-class GinvCLI(LightningCLI):
+class GinvCLI(PrivateCLIHooks):
     """LightningCLI for :class:`GAN` and any LightningDataModule.
 
     ``model:`` and ``data:`` are declared by :func:`add_experiment_arguments`, the
@@ -104,25 +108,28 @@ class GinvCLI(LightningCLI):
     def __init__(self, args: Sequence[str] | None = None, **kwargs: Any) -> None:
         self.started = StartMarker()
         self.run_directory: RunDirectory | None = None
-        super().__init__(
-            GAN,
-            LightningDataModule,
-            subclass_mode_data=True,
-            auto_configure_optimizers=False,
-            save_config_callback=LoggedConfig,
-            save_config_kwargs={"overwrite": True},
-            trainer_defaults={"logger": default_loggers(), "default_root_dir": "runs"},
-            parser_kwargs={"prog": "ginv", "default_env": False, "exit_on_error": False},
-            args=args,
-            **kwargs,
-        )
+        with self._released_if_not_started():
+            super().__init__(
+                GAN,
+                LightningDataModule,
+                subclass_mode_data=True,
+                auto_configure_optimizers=False,
+                save_config_callback=LoggedConfig,
+                save_config_kwargs={"overwrite": True},
+                trainer_defaults={"logger": default_loggers(), "default_root_dir": "runs"},
+                parser_kwargs={"prog": "ginv", "default_env": False, "exit_on_error": False},
+                args=args,
+                **kwargs,
+            )
 
+    @override
     def add_core_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
         parser.add_lightning_class_args(self.trainer_class, "trainer")
         defaults = {f"trainer.{k}": v for k, v in self.trainer_defaults.items() if k != "callbacks"}
         parser.set_defaults(defaults)
         add_experiment_arguments(parser)
 
+    @override
     def add_arguments_to_parser(self, parser: LightningArgumentParser) -> None:
         parser.add_lightning_class_args(ScheduledCheckpoint, "checkpoint")
         parser.set_defaults({
@@ -133,6 +140,7 @@ class GinvCLI(LightningCLI):
         parser.add_lightning_class_args(SampleGrid, "samples")
         parser.add_lightning_class_args(GenerativeMetrics, "metrics")
 
+    @override
     def parse_arguments(self, parser: LightningArgumentParser, args: Any) -> None:
         """Parse ``args``, which ``ginv`` always passes (shipped config names resolved).
 
@@ -143,19 +151,15 @@ class GinvCLI(LightningCLI):
             self.config = parser.parse_args(args)
         except ArgumentError as exc:  # one line instead of the usage text and a Union report
             command = args[0] if args and args[0] in self.subcommands() else None
-            keys = parser_keys(self._parser(command)) if command else []
+            keys = parser_keys(self.parser_for(command)) if command else []
             raise ConfigError(one_line(str(exc), keys, list(args))) from None
 
-    def _parse_ckpt_path(self) -> None:
-        """Nothing here: Lightning's version merges a checkpoint's hyper-parameters over the
-        user's config, silently; ginv checks the checkpoint against the config instead
-        (:meth:`before_instantiate_classes`)."""
-
+    @override
     def before_instantiate_classes(self) -> None:
         config = self.config[self.subcommand]
         check_output_folders(config)
         self.experiment = describe(
-            config_name(config), resolved(self._parser(self.subcommand), config)
+            config_name(config), resolved(self.parser_for(self.subcommand), config)
         )
         ckpt_path, root = config.get("ckpt_path"), runs_root(config)
         if self.subcommand == "fit" and ckpt_path == "last" and root is not None:
@@ -171,14 +175,6 @@ class GinvCLI(LightningCLI):
             write_record(self.run_directory.path, self.experiment)
             point_loggers(config, self.run_directory.path)
 
-    def instantiate_classes(self) -> None:
-        with self._released_if_not_started():
-            super().instantiate_classes()
-
-    def _run_subcommand(self, subcommand: str) -> None:
-        with self._released_if_not_started():
-            super()._run_subcommand(subcommand)
-
     @contextmanager
     def _released_if_not_started(self) -> Iterator[None]:
         """A run that fails before its first step leaves no directory behind."""
@@ -190,7 +186,10 @@ class GinvCLI(LightningCLI):
                 self.run_directory.release()
             raise
 
-    def _instantiate_trainer(self, config: dict[str, Any], callbacks: list[Any]) -> Trainer:
+    @override
+    def trainer_arguments(
+        self, config: dict[str, Any], callbacks: list[Any]
+    ) -> tuple[dict[str, Any], list[Any]]:
         if config.get("enable_checkpointing") is False:  # the always-on callback must yield
             callbacks = [c for c in callbacks if not isinstance(c, ModelCheckpoint)]
         if config.get("strategy") == "ddp":
@@ -198,7 +197,7 @@ class GinvCLI(LightningCLI):
             config["strategy"] = DDPStrategy(find_unused_parameters=True)
         if not config.get("plugins"):  # a user's own checkpoint IO stays theirs
             config["plugins"] = [AtomicCheckpointIO()]
-        return super()._instantiate_trainer(config, [*callbacks, RunIdentity(), self.started])
+        return config, [*callbacks, RunIdentity(), self.started]
 
 
 # Optimiser steps between checkpoints (also written at each epoch end and when training ends).

@@ -139,9 +139,10 @@ def curves_picture(table: Table, records: list[dict[str, Any]], path: Path) -> b
             ax.set_xlabel(x)
             ax.set_ylabel(f"{LABELS.get(metric, metric)} (validation, log scale)")
             ax.set_yscale("log")
-            ax.set_title(f"{table.title}, {fraction:.0%} of the training data", fontsize=10)
+            ax.set_title(f"{fraction:.0%} of the training data", fontsize=10)
             ax.grid(alpha=0.3)
-        row[0].legend(fontsize=8)
+        row[0].legend(fontsize=7)
+    fig.suptitle(table.title, fontsize=11)  # once: two long titles side by side collide
     fig.tight_layout()
     with atomic_writer(path) as handle:
         fig.savefig(handle, format="png", dpi=110)

@@ -14,8 +14,10 @@ from typing import Any
 
 import torch
 
-from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS
+from ginv_lightning.callbacks.divergence import refuse_diverged
+from ginv_lightning.experiment import SECTIONS
 from ginv_lightning.persistence.atomic_files import atomic_writer
+from ginv_lightning.persistence.checkpoint_keys import EXPERIMENT_KEY
 
 
 def model_path(record: Path) -> Path:
@@ -25,13 +27,14 @@ def model_path(record: Path) -> Path:
 def keep_model(model: Any, config: dict[str, Any], record: Path) -> None:
     """Write the cell's trained GAN beside its ``record`` (atomically).
 
-    The GAN's own ``on_save_checkpoint`` drops the cached filters, records the
-    group and refuses diverged weights, as for every checkpoint of ``ginv fit``.
+    The GAN's own ``on_save_checkpoint`` drops the cached filters and records the
+    group, and diverged weights are refused, as for every checkpoint of ``ginv fit``.
     """
     checkpoint = {
         EXPERIMENT_KEY: {name: config[name] for name in SECTIONS},
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
     }
     model.on_save_checkpoint(checkpoint)
+    refuse_diverged(model, checkpoint)
     with atomic_writer(model_path(record)) as handle:
         torch.save(checkpoint, handle)

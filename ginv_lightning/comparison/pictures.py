@@ -31,8 +31,7 @@ def keep_samples(model: Any, data: Any, record: Path) -> None:
     fake = model.sample(SAMPLES, generator=noise).detach().cpu()
     real = _real_test_images(data, SAMPLES)
     torch.save({"fake": fake, "real": real}, samples_path(record))
-    if fake.dim() in (2, 4, 5):  # points, images, voxel grids (sets need their shape)
-        save_samples(fake, record.with_suffix(".png"))
+    save_samples(model.shape, fake, record.with_suffix(".png"))
 
 
 def _real_test_images(data: Any, n: int) -> Tensor:

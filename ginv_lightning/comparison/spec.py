@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ginv_lightning.errors import ConfigError
+from ginv_lightning.errors import ConfigError, config_error
 from ginv_lightning.metrics.quality import MetricsConfig
 from ginv_lightning.shipped_configs import find_config
 
@@ -168,10 +168,8 @@ def load_comparison(
             "accepted: tables, seeds, out, metrics, trainer, slurm"
         )
     metrics = dict(section.get("metrics") or {})
-    try:
+    with config_error(f"{path}: {KEY}.metrics", (TypeError,)):
         MetricsConfig(**metrics)
-    except TypeError as exc:
-        raise ConfigError(f"{path}: {KEY}.metrics: {exc}") from None
     tables = tuple(_table(path, entry) for entry in section.get("tables") or [])
     if not tables:
         raise ConfigError(f"{path}: {KEY}.tables is empty; list at least one table")

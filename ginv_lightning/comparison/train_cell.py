@@ -17,7 +17,7 @@ from ginv_lightning.comparison.pictures import keep_samples
 from ginv_lightning.comparison.spec import Cell, CellTrainer, Table
 from ginv_lightning.experiment import build_experiment, read_config
 from ginv_lightning.nn.base import count_parameters
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 
 # val/<name>, when logged
 MEASURED = ("swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance")

@@ -8,6 +8,7 @@ from lightning.pytorch import LightningDataModule
 from lightning.pytorch.utilities import rank_zero_warn
 from torch import Tensor
 from torch.utils.data import DataLoader, TensorDataset
+from typing_extensions import override
 
 from ginv_lightning.data.settings import require_positive
 from ginv_lightning.data.splits import Split, split_indices, subsample
@@ -118,6 +119,7 @@ class ImageDataModule(LightningDataModule):
         train = subsample(parts.train, self.num_train, self.fraction, self.seed)
         return {"train": images[train], "val": images[parts.val], "test": images[parts.test]}
 
+    @override
     def setup(self, stage: str | None = None) -> None:
         if self._sets is None:
             images = self.load_images()
@@ -177,11 +179,14 @@ class ImageDataModule(LightningDataModule):
             num_workers=self.num_workers,
         )
 
+    @override
     def train_dataloader(self) -> DataLoader:
         return self._loader("train", shuffle=True)
 
+    @override
     def val_dataloader(self) -> DataLoader:
         return self._loader("val", shuffle=False)
 
+    @override
     def test_dataloader(self) -> DataLoader:
         return self._loader("test", shuffle=False)

@@ -8,7 +8,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ginv_lightning.data.histology import PictureCrops
+from ginv_lightning.data.picture_crops import PictureCrops
 from ginv_lightning.data.transforms import rotate
 
 

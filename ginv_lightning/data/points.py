@@ -8,6 +8,7 @@ import torch
 from lightning.pytorch import LightningDataModule
 from torch import Tensor
 from torch.utils.data import DataLoader, IterableDataset
+from typing_extensions import override
 
 from ginv_lightning.data.settings import require_positive
 from ginv_lightning.data.targets import TargetLaw
@@ -87,6 +88,7 @@ class TargetPoints(LightningDataModule):
             self._heldout = self.target.sample_nested(self.num_heldout, seed)
         return self._heldout
 
+    @override
     def train_dataloader(self) -> DataLoader:
         batches = RandomBatches(
             self.train_points.float(), self.batch_size, self.batches_per_epoch, self.seed

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from torch import Tensor
 
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 class GroupAugment:
     """Move every sample by an independent Haar-random element of the group."""
 
-    def __init__(self, symmetry: Symmetry) -> None:
+    def __init__(self, symmetry: GroupAction) -> None:
         self.symmetry = symmetry
 
     def __call__(self, x: Tensor) -> Tensor:

@@ -9,7 +9,13 @@ from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from ginv_lightning.escnn_support.copy_sharing_types import sharing_escnn_types
 from ginv_lightning.escnn_support.walk_without_hashing import unique_modules, unique_parameters
 
-RUNNING_STATISTICS = frozenset({"running_mean", "running_var", "num_batches_tracked"})
+# Buffers that estimate something about the weights and are copied, not averaged:
+# batch-norm statistics, and the power iteration's singular vectors of spectral
+# normalisation (ours on steerable filters, torch's `_u`/`_v`), which the average
+# never iterates itself and would otherwise keep from initialisation.
+COPIED_BUFFERS = frozenset(
+    {"running_mean", "running_var", "num_batches_tracked", "spectral_u", "spectral_v", "_u", "_v"}
+)
 
 
 def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
@@ -25,7 +31,7 @@ def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
 
 @torch.no_grad()
 def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
-    """Average the weights; copy batch-norm statistics, as StyleGAN2-ADA does.
+    """Average the weights; copy batch-norm statistics, as StyleGAN2-ADA does (and power iterates).
 
     Averaging *all* buffers (``use_buffers=True``) would also average escnn's
     constant sampled bases on every step, for nothing. This is what
@@ -43,5 +49,5 @@ def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
     for target, source in zip(unique_modules(ema.module), unique_modules(generator), strict=True):
         targets = dict(target.named_buffers(recurse=False))
         for name, buffer in source.named_buffers(recurse=False):
-            if name in RUNNING_STATISTICS:
+            if name in COPIED_BUFFERS:
                 targets[name].copy_(buffer)

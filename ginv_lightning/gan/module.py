@@ -2,44 +2,37 @@
 
 from __future__ import annotations
 
-import math
 from functools import partial
 from typing import Any
 
 import torch
 from jsonargparse import lazy_instance
-from lightning.pytorch import LightningModule
+from lightning.pytorch import Callback, LightningModule
 from lightning.pytorch.cli import LRSchedulerCallable, OptimizerCallable
 from lightning.pytorch.strategies import DDPStrategy
 from torch import Tensor
+from typing_extensions import override
 
-from ginv_lightning.errors import ConfigError, NonFiniteLossError
+from ginv_lightning.callbacks.divergence import DivergenceGuard
+from ginv_lightning.errors import ConfigError, config_error
 from ginv_lightning.escnn_support.eval_filter_buffers import drop_cached_filters
 from ginv_lightning.escnn_support.eval_mode import evaluating
 from ginv_lightning.escnn_support.expand_filters_once import filters_expanded_once
 from ginv_lightning.escnn_support.plain_forward import use_fast_path
-from ginv_lightning.escnn_support.walk_without_hashing import unique_parameters
 from ginv_lightning.gan.augment import GroupAugment
 from ginv_lightning.gan.averaging import generator_ema, update_ema
+from ginv_lightning.gan.diff_augment import diff_augment_for
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
+from ginv_lightning.lightning_private import ddp_finds_unused_parameters
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
 from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead, label_args
+from ginv_lightning.persistence.checkpoint_keys import GROUP_KEY
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry import GroupError, group_record, resolve_group
 from ginv_lightning.symmetry.contract import GroupAction
 
 DEFAULT_LOSS = lazy_instance(RelativisticAverage)
-# A weight beyond this magnitude means training diverged: these networks train
-# to weights of order 1, and a blow-up passes through ~1e6 before it reaches inf.
-WEIGHT_LIMIT = 1e5
-# Losses, penalties and discriminator scores of healthy runs stay within about 1e3 (RaGAN,
-# hinge, non-saturating and WGAN-GP alike); a run whose optimiser has blown up passes
-# 1e6 within a step or two, long before anything becomes infinite (a discriminator
-# learning rate of 3000 gave an R1 penalty of 5e29 at the first logged step).
-VALUE_LIMIT = 1e6
-# Where a checkpoint records which distribution (and version) provided its group.
-GROUP_KEY = "ginv_group"
 
 
 def _adam(params: Any) -> torch.optim.Optimizer:
@@ -52,10 +45,9 @@ class GAN(LightningModule):
     Every discriminator step sees one batch of real data; the generator steps
     once every ``n_critic`` batches, reusing that batch's generated images. The
     generator's exponential moving average (``ema``) is what evaluation and
-    sampling use. Training stops (:class:`NonFiniteLossError`) when a loss, the
-    discriminator's scores or a weight become NaN or infinite, a loss, penalty or
-    score grows beyond ``VALUE_LIMIT``, or a weight beyond ``WEIGHT_LIMIT``; a
-    checkpoint of such weights is refused, so the last checkpoint kept is a healthy one.
+    sampling use. Each step leaves what it computed in ``step_values`` (losses,
+    penalty, scores) for the :class:`DivergenceGuard` it installs, which stops a
+    diverged run and refuses to save its weights.
 
     With labelled data (``data_shape.classes`` > 0) the GAN is class-conditional:
     both networks take labels, real images come with theirs, and generated ones
@@ -79,6 +71,9 @@ class GAN(LightningModule):
             real ones, i.e. trains an ordinary GAN on the augmented training set.
             Moving both lets the generator's own law drift from invariance, since
             the discriminator only ever sees its symmetrisation.
+        diff_augment: DiffAugment's policies (``[color, translation, cutout]`` or
+            a part of them; ``gan.diff_augment``) on real and generated images in
+            both players' steps, after any group augmentation; null: off.
         n_critic: discriminator steps per generator step.
         ema_decay: decay of the generator's moving average.
         gradient_clip: clip each network's gradient norm to this value (None: off).
@@ -93,8 +88,6 @@ class GAN(LightningModule):
             committed result stays bit for bit what escnn's own layers give.
     """
 
-    _saved_step: int | None = None  # global step of the last checkpoint written (healthy)
-
     def __init__(
         self,
         generator: GeneratorBuilder,
@@ -105,6 +98,7 @@ class GAN(LightningModule):
         penalty: Penalty | None = None,
         augment: bool = False,
         augment_generated: bool = True,
+        diff_augment: list[str] | None = None,
         n_critic: int = 1,
         ema_decay: float = 0.999,
         gradient_clip: float | None = None,
@@ -123,14 +117,11 @@ class GAN(LightningModule):
             raise ConfigError(f"model.n_critic must be an integer >= 1, got {n_critic}")
         if gradient_clip is not None and gradient_clip <= 0:
             raise ConfigError(f"model.gradient_clip must be > 0 or null, got {gradient_clip}")
-        try:
+        if not 0 <= ema_decay < 1:
+            raise ConfigError(f"model.ema_decay must be in [0, 1), got {ema_decay}")
+        with config_error("model.group", (GroupError, ValueError)):
             self.symmetry = resolve_group(group)
-        except GroupError as exc:
-            raise ConfigError(f"model.group: {exc}") from None
-        try:
             self.symmetry.check_data(data_shape)
-        except ValueError as exc:
-            raise ConfigError(f"model.group: {exc}") from None
         self.shape: DataShape = data_shape
         self.classes = data_shape.classes
         self.generator = _build("generator", generator, self.symmetry, self.shape)
@@ -140,27 +131,26 @@ class GAN(LightningModule):
             self.register_buffer("label_frequencies", torch.ones(self.classes) / self.classes)
         self.train()  # escnn drops the placeholder filters it registers at construction
         use_fast_path(self, fast_path)
-        try:
-            self.ema = generator_ema(self.generator, ema_decay)
-        except ValueError as exc:
-            raise ConfigError(f"model.{exc}") from None
+        self.ema = generator_ema(self.generator, ema_decay)
         self.loss = loss
         self.penalty = penalty
         self.augmentation = GroupAugment(self.symmetry) if augment else None
         self.augment_generated = augment_generated
+        self.diff_augment = diff_augment_for(diff_augment, self.shape)
         self.n_critic = n_critic
         self.gradient_clip = gradient_clip
         self._optimizer_g = _checked_optimizer("optimizer_g", optimizer_g)
         self._optimizer_d = _checked_optimizer("optimizer_d", optimizer_d)
         self._scheduler_g = scheduler_g
         self._scheduler_d = scheduler_d
+        # what the coming optimiser step computed, judged by the DivergenceGuard
+        self.step_values: dict[str, Tensor] = {}
 
+    @override
     def setup(self, stage: str) -> None:
         self._count_training_labels()
         strategy = self.trainer.strategy
-        if isinstance(strategy, DDPStrategy) and not strategy._ddp_kwargs.get(
-            "find_unused_parameters"
-        ):
+        if isinstance(strategy, DDPStrategy) and not ddp_finds_unused_parameters(strategy):
             raise ConfigError(
                 "a GAN step leaves one network without gradients, so DDP needs "
                 "find_unused_parameters=True: use trainer.strategy 'ddp' with `ginv fit` "
@@ -187,6 +177,7 @@ class GAN(LightningModule):
         """The EMA generator (call it inside :func:`evaluating`)."""
         return self.ema.module
 
+    @override
     def configure_optimizers(self) -> Any:
         opt_g = self._optimizer_g(self.generator.parameters())
         opt_d = self._optimizer_d(self.discriminator.parameters())
@@ -197,6 +188,7 @@ class GAN(LightningModule):
         ]
         return [opt_g, opt_d], schedulers
 
+    @override
     def training_step(self, batch: Any, batch_idx: int) -> None:
         real, real_labels = self._unpacked(batch)
         generator_turn = (batch_idx + 1) % self.n_critic == 0
@@ -208,7 +200,6 @@ class GAN(LightningModule):
         self._discriminator_step(real, fake.detach(), labels, batch_idx)
         if generator_turn:
             self._generator_step(real, fake, labels)
-        self._check_weights()
         # Lightning's `step` column counts batches; this one counts what max_steps,
         # checkpoint and sample names count: optimiser steps (a D and a G step are two)
         self.log("optimizer_step", float(self.global_step))
@@ -238,12 +229,12 @@ class GAN(LightningModule):
             scores = self.discriminator(torch.cat([real, fake]), *labels.both())
             real_scores, fake_scores = scores[: len(real)], scores[len(real) :]
             loss = self.loss.discriminator(real_scores, fake_scores)
-            self._check_values({"discriminator loss": loss, "discriminator scores": scores})
+            self.step_values.update({"discriminator loss": loss, "discriminator scores": scores})
             logs = {"train/d_loss": loss.detach()}
             if penalised:
                 critic = self._critic(labels.real)
                 penalty = self.penalty(critic, real, fake, real_scores if reuse else None)
-                self._check_values({"discriminator penalty": penalty})
+                self.step_values["discriminator penalty"] = penalty
                 logs["train/d_penalty"] = penalty.detach()
                 loss = loss + penalty
         opt_d.zero_grad(set_to_none=True)
@@ -270,7 +261,7 @@ class GAN(LightningModule):
                 else None
             )
         loss = self.loss.generator(real_scores, fake_scores)
-        self._check_values({"generator loss": loss, "discriminator scores": fake_scores})
+        self.step_values.update({"generator loss": loss, "discriminator scores": fake_scores})
         opt_g.zero_grad(set_to_none=True)
         self.manual_backward(loss)
         self._clip(opt_g)
@@ -280,17 +271,20 @@ class GAN(LightningModule):
         self.log("train/g_loss", loss.detach(), prog_bar=True)
 
     def _augmented(self, real: Tensor, fake: Tensor) -> tuple[Tensor, Tensor]:
-        if self.augmentation is None:
-            return real, fake
-        return self.augmentation(real), (
-            self.augmentation(fake) if self.augment_generated else fake
-        )
+        if self.augmentation is not None:
+            real = self.augmentation(real)
+            fake = self.augmentation(fake) if self.augment_generated else fake
+        if self.diff_augment is not None:
+            real, fake = self.diff_augment(real), self.diff_augment(fake)
+        return real, fake
 
+    @override
     def validation_step(self, batch: Any, batch_idx: int) -> None:
         """Scores of real validation images; the generative metrics are a callback's job."""
         real, labels = self._unpacked(batch)
         self.log("val/d_real", self.discriminator(real, *label_args(labels)).mean(), sync_dist=True)
 
+    @override
     def on_validation_model_train(self) -> None:
         """Back to training through ``train()``, which escnn needs to drop its cached filters.
 
@@ -301,6 +295,7 @@ class GAN(LightningModule):
         """
         self.trainer.model.train()
 
+    @override
     def on_train_epoch_end(self) -> None:
         schedulers = self.lr_schedulers()
         if schedulers is None:
@@ -313,59 +308,6 @@ class GAN(LightningModule):
             self.clip_gradients(
                 optimizer, gradient_clip_val=self.gradient_clip, gradient_clip_algorithm="norm"
             )
-
-    def _check_values(self, values: dict[str, Tensor]) -> None:
-        """Stop at the first NaN, infinity or magnitude beyond ``VALUE_LIMIT`` among ``values``.
-
-        One device sync for all of them.
-        """
-        largest = torch.stack([v.detach().abs().amax() for v in values.values()])
-        healthy = torch.isfinite(largest) & (largest <= VALUE_LIMIT)
-        if healthy.all():
-            return
-        bad = [
-            (what, v.detach(), big)
-            for (what, v), big, ok in zip(
-                values.items(), largest.tolist(), healthy.tolist(), strict=True
-            )
-            if not ok
-        ]
-        (what, value, big), others = bad[0], bad[1:]
-        also = "".join(_also_bad(name, v, size) for name, v, size in others)
-        self._diverged(f"{what} {_went_bad(value, big)}", also)
-
-    def _check_weights(self) -> None:
-        """Stop when a weight is NaN, infinite or beyond ``WEIGHT_LIMIT`` (one sync per step).
-
-        Read-only: the largest magnitude of each network's parameters, checked after
-        the step's optimiser updates and so before any checkpoint of them is written.
-        """
-        with torch.no_grad():
-            largest = torch.stack(
-                [_largest_weight(self.generator), _largest_weight(self.discriminator)]
-            )
-        problems = [
-            f"{name} weights {_weight_problem(value)}"
-            for name, value in zip(("generator", "discriminator"), largest.tolist(), strict=True)
-            if not math.isfinite(value) or value > WEIGHT_LIMIT
-        ]
-        if problems:
-            self._diverged(" and ".join(problems))
-
-    def _diverged(self, what: str, details: str = "") -> None:
-        raise NonFiniteLossError(
-            f"{what} at global step {self.global_step} (epoch {self.current_epoch}){details}; "
-            f"training stopped and {self._kept_checkpoint()}"
-        )
-
-    def _kept_checkpoint(self) -> str:
-        """Which checkpoint survives a divergence: the last one written, healthy by construction."""
-        callback = self._trainer.checkpoint_callback if self._trainer is not None else None
-        path = getattr(callback, "last_model_path", "") or getattr(callback, "best_model_path", "")
-        if not path:
-            return "no checkpoint was written yet"
-        step = f" (global step {self._saved_step})" if self._saved_step is not None else ""
-        return f"the last healthy checkpoint, {path}, is kept{step}"
 
     def sample(
         self, n: int, generator: torch.Generator | None = None, labels: Tensor | None = None
@@ -381,36 +323,15 @@ class GAN(LightningModule):
                 labels = self.sample_labels(n, generator)
             return ema(z, *label_args(None if labels is None else labels.to(self.device)))
 
+    @override
     def on_save_checkpoint(self, checkpoint: dict[str, Any]) -> None:
         drop_cached_filters(checkpoint["state_dict"], self)
         checkpoint[GROUP_KEY] = group_record(self.hparams["group"])
-        self._refuse_diverged(checkpoint)
 
-    def _refuse_diverged(self, checkpoint: dict[str, Any]) -> None:
-        """Never write diverged weights: raising here leaves the previous checkpoint file in place.
-
-        Healthy: every floating tensor of the state dict finite, and no parameter
-        beyond ``WEIGHT_LIMIT`` (the rule :meth:`_check_weights` applies each step).
-        """
-        state = checkpoint["state_dict"]
-        names = [k for k, v in state.items() if isinstance(v, Tensor) and _is_float(v)]
-        with torch.no_grad():
-            norms = torch._foreach_norm([state[k] for k in names], ord=math.inf) if names else []
-            largest = torch.stack(norms).tolist() if names else []
-        parameters = {name for name, _ in self.named_parameters()}
-        bad = [
-            name
-            for name, value in zip(names, largest, strict=True)
-            if not math.isfinite(value) or (name in parameters and value > WEIGHT_LIMIT)
-        ]
-        if bad:
-            shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
-            raise NonFiniteLossError(
-                f"refused to save a checkpoint at global step {self.global_step}: NaN, "
-                f"infinite or exploded (beyond {WEIGHT_LIMIT:g}) values in {shown}; "
-                f"training stopped and {self._kept_checkpoint()}"
-            )
-        self._saved_step = checkpoint.get("global_step", self.global_step)
+    @override
+    def configure_callbacks(self) -> list[Callback]:
+        """The divergence guard: every fit of a GAN stops at a blow-up and never saves one."""
+        return [DivergenceGuard()]
 
 
 class _Labels:
@@ -451,51 +372,13 @@ def _classes_of(network: torch.nn.Module) -> int:
     return 0
 
 
-def _is_float(tensor: Tensor) -> bool:
-    return tensor.is_floating_point() and tensor.numel() > 0
-
-
-def _largest_weight(module: torch.nn.Module) -> Tensor:
-    """The largest magnitude among ``module``'s parameters (NaN if any is NaN), not synced."""
-    params = [p for p in unique_parameters(module) if _is_float(p)]  # no escnn basis hashing
-    if not params:
-        return torch.zeros((), dtype=torch.float64)
-    return torch.stack(torch._foreach_norm(params, ord=math.inf)).max().double()
-
-
-def _weight_problem(largest: float) -> str:
-    if not math.isfinite(largest):
-        return f"became {largest}"
-    return f"exploded (largest magnitude {largest:.3g}, beyond {WEIGHT_LIMIT:g})"
-
-
-def _went_bad(value: Tensor, largest: float) -> str:
-    if math.isfinite(largest):
-        return f"reached {largest:.3g} (beyond {VALUE_LIMIT:g}, where no healthy run goes)"
-    return f"became {value.item() if value.numel() == 1 else _non_finite_count(value)}"
-
-
-def _also_bad(name: str, value: Tensor, largest: float) -> str:
-    if math.isfinite(largest):
-        return f", with {name} up to {largest:.3g}"
-    return f", with {int((~torch.isfinite(value)).sum())} of {value.numel()} {name} NaN or infinite"
-
-
-def _non_finite_count(value: Tensor) -> str:
-    return f"non-finite ({int((~torch.isfinite(value)).sum())} of {value.numel()} NaN or infinite)"
-
-
 def _build(role: str, builder: Any, symmetry: GroupAction, shape: DataShape) -> Any:
-    try:
+    with config_error(f"model.{role}"):
         return builder(symmetry, shape)
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"model.{role}: {exc}") from None
 
 
 def _checked_optimizer(name: str, make: OptimizerCallable) -> OptimizerCallable:
     """Build the optimiser once on a dummy parameter so bad settings fail before training."""
-    try:
+    with config_error(f"model.{name}"):
         make([torch.nn.Parameter(torch.zeros(1))])
-    except (ValueError, TypeError) as exc:
-        raise ConfigError(f"model.{name}: {exc}") from None
     return make

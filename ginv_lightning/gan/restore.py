@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ginv_lightning.errors import DataError
-from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS, build_experiment
-from ginv_lightning.gan.module import GAN, GROUP_KEY
+from ginv_lightning.experiment import SECTIONS, build_experiment
+from ginv_lightning.gan.module import GAN
 from ginv_lightning.nn.base import Generator
+from ginv_lightning.persistence.checkpoint_keys import EXPERIMENT_KEY, GROUP_KEY
 from ginv_lightning.persistence.checkpoints import load_checkpoint
 from ginv_lightning.persistence.trusted_classes import check_class_paths
 from ginv_lightning.symmetry import check_group_record

@@ -32,7 +32,7 @@ from ginv_lightning.metrics.features import DigitFeatures, GivenFeatures
 from ginv_lightning.metrics.per_class import PerClassQuality
 from ginv_lightning.metrics.reference import default_cache_dir, reference_features
 from ginv_lightning.metrics.sliced_wasserstein import PATCH, sliced_wasserstein_pyramid
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class SampleQuality(nn.Module):
     def add_discriminator_invariance(
         self,
         discriminator: nn.Module,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         real: Tensor,
         labels: Tensor | None = None,
     ) -> None:
@@ -213,7 +213,7 @@ class SampleQuality(nn.Module):
     def add_generated(
         self,
         sampler: nn.Module,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         shard: tuple[int, int],
         device: torch.device,
         label_bank: Tensor | None = None,

@@ -26,7 +26,8 @@ import torchvision.transforms.functional as TF
 from PIL import Image
 from torch import Tensor
 
-from ginv_lightning.data.histology import HistologyPatches, bands, d4_move, load_slide
+from ginv_lightning.data.histology import HistologyPatches, load_slide
+from ginv_lightning.data.picture_crops import bands, d4_move
 from ginv_lightning.data.transforms import to_signed
 from ginv_lightning.metrics.crop_features import CropAutoencoder, shipped_weights
 from ginv_lightning.metrics.features import frechet_distance

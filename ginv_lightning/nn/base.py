@@ -10,7 +10,7 @@ from torch import Tensor, nn
 
 from ginv_lightning.nn.conditioning import LabelChannels, with_labels
 from ginv_lightning.shapes import DataShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 class Generator(nn.Module):
@@ -58,8 +58,8 @@ class Discriminator(nn.Module):
 # What configs name as `generator:` / `discriminator:`: a class taking the
 # symmetry and the data shape (images or vectors) first, its other arguments
 # from YAML (the same pattern as Lightning's OptimizerCallable).
-GeneratorBuilder = Callable[[Symmetry, DataShape], Generator]
-DiscriminatorBuilder = Callable[[Symmetry, DataShape], Discriminator]
+GeneratorBuilder = Callable[[GroupAction, DataShape], Generator]
+DiscriminatorBuilder = Callable[[GroupAction, DataShape], Discriminator]
 
 
 class PlainGenerator(Generator):

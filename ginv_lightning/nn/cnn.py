@@ -6,15 +6,21 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from torch import Tensor, nn
+from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
 from ginv_lightning.nn import layers
 from ginv_lightning.nn.base import Discriminator, PlainGenerator
-from ginv_lightning.nn.conditioning import ProjectionHead, label_channels, label_width
+from ginv_lightning.nn.conditioning import (
+    ProjectionHead,
+    grid_score,
+    label_channels,
+    label_width,
+)
 from ginv_lightning.nn.equivariant import EquivariantGenerator, InvariantDiscriminator
 from ginv_lightning.nn.ladder import base_size, check_images, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 class CNNGenerator(PlainGenerator):
@@ -30,15 +36,17 @@ class CNNGenerator(PlainGenerator):
             so that the parameter count is within 10% of the counterpart
             ``EquivariantGenerator(widths, latent_dim)``. ``"shapes"`` multiplies by
             the field size, so every convolution has the counterpart's tensor shapes.
+        spectral_norm: torch's ``spectral_norm`` on every convolution.
     """
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: GroupAction,
         image: ImageShape,
         widths: Sequence[int] = (32, 16, 8),
         latent_dim: int = 64,
         match: Match | None = None,
+        spectral_norm: bool = False,
     ) -> None:
         super().__init__()
         check_widths(widths)
@@ -61,7 +69,7 @@ class CNNGenerator(PlainGenerator):
                 layers.conv(dims, previous, width, 3, padding=1),
             ]
         stack += layers.plain_image_head(dims, widths[-1], image.channels)
-        self.net = nn.Sequential(*stack)
+        self.net = nn.Sequential(*(_normalised(layer, spectral_norm) for layer in stack))
 
 
 class CNNDiscriminator(Discriminator):
@@ -70,14 +78,16 @@ class CNNDiscriminator(Discriminator):
     Args:
         widths: channels per stage, finest first (fields of the counterpart with ``match``).
         match: as for :class:`CNNGenerator`, against ``InvariantDiscriminator(widths)``.
+        spectral_norm: torch's ``spectral_norm`` on every convolution and the head.
     """
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: GroupAction,
         image: ImageShape,
         widths: Sequence[int] = (8, 16, 32),
         match: Match | None = None,
+        spectral_norm: bool = False,
     ) -> None:
         super().__init__()
         check_widths(widths)
@@ -95,8 +105,14 @@ class CNNDiscriminator(Discriminator):
             if i < len(widths) - 1:
                 stack.append(layers.avg_pool(dims))
             channels = width
-        self.net = nn.Sequential(*stack)
-        self.head = ProjectionHead(channels, image.classes)
+        self.net = nn.Sequential(*(_normalised(layer, spectral_norm) for layer in stack))
+        self.head = _normalised(ProjectionHead(channels, image.classes), spectral_norm)
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        return self.head(self.net(x).flatten(2).mean(-1), labels).squeeze(-1)
+        return grid_score(self.head, self.net(x), labels)
+
+
+def _normalised(layer: nn.Module, spectral_norm: bool) -> nn.Module:
+    """``layer`` under torch's spectral normalisation when asked and it has weights to scale."""
+    scaled = isinstance(layer, (nn.Linear, nn.modules.conv._ConvNd))
+    return torch_spectral_norm(layer) if spectral_norm and scaled else layer

@@ -100,3 +100,8 @@ class ProjectionHead(nn.Linear):
             return score
         projection = self.embedding(labels.to(features.device)).to(features.dtype) * features
         return score + projection.sum(-1, keepdim=True)
+
+
+def grid_score(head: nn.Module, features: Tensor, labels: Tensor | None = None) -> Tensor:
+    """One score per sample from a feature map (N, C, *grid): the grid's mean, then ``head``."""
+    return head(features.flatten(2).mean(-1), labels).squeeze(-1)

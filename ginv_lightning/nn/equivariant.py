@@ -4,32 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import torch
 from escnn import nn as enn
-from torch import Tensor
+from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
-from ginv_lightning.escnn_support.plain_forward import FastPath
-from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator
-from ginv_lightning.nn.conditioning import (
-    ProjectionHead,
-    label_channels,
-    label_width,
-    with_labels,
-)
-from ginv_lightning.nn.export import export_sequential
-from ginv_lightning.nn.fields import FeatureFields
-from ginv_lightning.nn.ladder import base_size, check_images, check_widths
+from ginv_lightning.nn.conditioning import ProjectionHead
+from ginv_lightning.nn.escnn_skeletons import EscnnDiscriminator, EscnnGenerator
 from ginv_lightning.nn.layers import (
     equivariant_conv,
     equivariant_conv_transposed,
     equivariant_pool,
     equivariant_upsample,
+    spectral_equivariant_conv,
+    spectral_equivariant_conv_transposed,
 )
 from ginv_lightning.shapes import ImageShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
-class EquivariantGenerator(FastPath, Generator):
+class EquivariantGenerator(EscnnGenerator):
     """G(g.z) = g.G(z): noise in regular fields, escnn layers end to end, a scalar image out.
 
     The noise is a 1x1 map of ``latent_fields`` regular fields (band-limited for
@@ -45,63 +37,45 @@ class EquivariantGenerator(FastPath, Generator):
         widths: regular fields per stage, coarsest first; there are
             ``len(widths) - 1`` doublings of resolution.
         latent_fields: regular fields of noise.
+        spectral_norm: divide every expanded filter by its largest singular value
+            (the anchors' recipe; exact equivariance is kept, see
+            ``layers.SpectralR2Conv``).
     """
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (32, 16, 8),
         latent_fields: int = 16,
+        spectral_norm: bool = False,
     ) -> None:
         super().__init__()
-        check_widths(widths)
-        check_images(symmetry, image)
-        fields = FeatureFields(symmetry)
-        start = base_size(image.size, len(widths))
-        if start < 3:
-            # escnn's default kernel basis of width 2 has its only ring at the centre,
-            # where no point of an even-width kernel lies: the basis is empty.
-            raise ValueError(
-                f"image size {image.size} with {len(widths)} widths leaves a {start}-wide "
-                "coarsest grid, and steerable kernels need at least 3; use fewer widths "
-                "or a larger image size"
-            )
-        self.latent_type = fields.latent(latent_fields)
-        self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
-        self.labels_in = label_channels(image.classes)
-        self.input_type = fields.generator_input(self.latent_type, label_width(self.labels_in))
+        fields, start = self._take_inputs(symmetry, image, widths, latent_fields)
+        conv = spectral_equivariant_conv if spectral_norm else equivariant_conv
+        spread = (
+            spectral_equivariant_conv_transposed if spectral_norm else equivariant_conv_transposed
+        )
         current = fields.hidden(widths[0])
-        layers: list[enn.EquivariantModule] = [
-            equivariant_conv_transposed(self.input_type, current, kernel_size=start)
-        ]
+        layers: list[enn.EquivariantModule] = [spread(self.input_type, current, kernel_size=start)]
         for width in widths[1:]:
             following = fields.hidden(width)
             layers += [
                 fields.batch_norm(current),
                 fields.activation(current),
                 equivariant_upsample(current),
-                equivariant_conv(current, following, kernel_size=3, padding=1),
+                conv(current, following, kernel_size=3, padding=1),
             ]
             current = following
         layers += [
             fields.batch_norm(current),
             fields.activation(current),
-            equivariant_conv(current, fields.image(image.channels), kernel_size=3, padding=1),
+            conv(current, fields.image(image.channels), kernel_size=3, padding=1),
         ]
         self.net = enn.SequentialModule(*layers)
 
-    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        inputs = with_labels(z, labels, self.labels_in)
-        return torch.tanh(self.run_escnn(self.net, inputs)).contiguous()
 
-    def export(self) -> Generator:
-        """Plain torch layers with the filters expanded once (see ``nn.export``)."""
-        net = export_sequential(self.net)
-        return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
-
-
-class InvariantDiscriminator(FastPath, Discriminator):
+class InvariantDiscriminator(EscnnDiscriminator):
     """D(g.x) = D(x): steerable convolutions, group pooling, a spatial mean, a linear head.
 
     Each stage is a 3x3 steerable convolution and a (leaky) nonlinearity, with
@@ -114,36 +88,32 @@ class InvariantDiscriminator(FastPath, Discriminator):
         symmetry: the group the score is invariant to.
         image: the shape of the images it judges.
         widths: regular fields per stage, finest first.
+        spectral_norm: divide every expanded filter, and the head's weight, by
+            its largest singular value (the anchors' recipe; exactly invariant).
     """
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (8, 16, 32),
+        spectral_norm: bool = False,
     ) -> None:
         super().__init__()
-        check_widths(widths)
-        check_images(symmetry, image)
-        base_size(image.size, len(widths))
-        fields = FeatureFields(symmetry)
+        fields = self._take_images(symmetry, image, widths)
+        conv = spectral_equivariant_conv if spectral_norm else equivariant_conv
         self.in_type = fields.image(image.channels)
         current = self.in_type
         layers: list[enn.EquivariantModule] = []
         for i, width in enumerate(widths):
             following = fields.hidden(width)
             layers += [
-                equivariant_conv(current, following, kernel_size=3, padding=1),
+                conv(current, following, kernel_size=3, padding=1),
                 fields.activation(following, leaky=True),
             ]
             if i < len(widths) - 1:
                 layers.append(equivariant_pool(following))
             current = following
         self.net = enn.SequentialModule(*layers)
-        self.fields = fields
-        self.head = ProjectionHead(len(current), image.classes)
-
-    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        features = self.run_escnn(self.net, x)
-        invariant = self.fields.invariant_features(features, self.net.out_type)
-        return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)
+        head = ProjectionHead(len(current), image.classes)
+        self.head = torch_spectral_norm(head) if spectral_norm else head

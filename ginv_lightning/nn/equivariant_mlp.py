@@ -24,7 +24,7 @@ from ginv_lightning.nn.export import export_sequential
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import check_widths
 from ginv_lightning.shapes import DataShape, VectorShape
-from ginv_lightning.symmetry.base import Symmetry, require_escnn
+from ginv_lightning.symmetry.escnn_group import EscnnGroup, require_escnn
 
 
 class EquivariantMLPGenerator(Generator):
@@ -44,7 +44,7 @@ class EquivariantMLPGenerator(Generator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         shape: DataShape,
         widths: Sequence[int] = (32, 32),
         latent_fields: int = 4,
@@ -91,7 +91,7 @@ class InvariantMLPDiscriminator(Discriminator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         shape: DataShape,
         widths: Sequence[int] = (32, 32),
     ) -> None:
@@ -132,7 +132,7 @@ def linear(in_type: enn.FieldType, out_type: enn.FieldType) -> enn.Linear:
     return enn.Linear(in_type, out_type, recompute=True)
 
 
-def check_vectors(symmetry: Symmetry, shape: DataShape) -> None:
+def check_vectors(symmetry: EscnnGroup, shape: DataShape) -> None:
     """MLPs make and judge points of the base space; images need the convolutional networks."""
     if not isinstance(shape, VectorShape):
         raise ValueError(

@@ -14,7 +14,7 @@ from escnn import gspaces
 from escnn import nn as enn
 from torch import Tensor
 
-from ginv_lightning.symmetry.base import Symmetry, require_escnn
+from ginv_lightning.symmetry.escnn_group import EscnnGroup, require_escnn
 
 
 class FeatureFields:
@@ -26,13 +26,13 @@ class FeatureFields:
             grid) unless given.
     """
 
-    def __init__(self, symmetry: Symmetry, gspace: gspaces.GSpace | None = None) -> None:
+    def __init__(self, symmetry: EscnnGroup, gspace: gspaces.GSpace | None = None) -> None:
         self.symmetry = require_escnn(symmetry)
         self.gspace = symmetry.gspace if gspace is None else gspace
         self.group = symmetry.group
 
     @classmethod
-    def for_vectors(cls, symmetry: Symmetry) -> FeatureFields:
+    def for_vectors(cls, symmetry: EscnnGroup) -> FeatureFields:
         """Fields with no base space, for MLPs on points of R^d (escnn's ``no_base_space``)."""
         return cls(symmetry, symmetry.vector_gspace)
 

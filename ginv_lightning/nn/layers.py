@@ -68,20 +68,29 @@ def avg_pool(dims: int) -> nn.Module:
     return _pick(dims, {2: nn.AvgPool2d, 3: nn.AvgPool3d})(2)
 
 
+# Power iterations at construction, as torch's spectral_norm does: one per step
+# from a random start leaves the first steps' estimate far below the largest
+# singular value (the filter then scales its input up several-fold), and a copy
+# evaluated before any step would divide by a random, possibly negative number.
+WARM_UP_ITERATIONS = 15
+
+
 class _SpectrallyNormalised:
     """Divides the *expanded* steerable filter by its largest singular value.
 
     Dividing by a positive scalar commutes with the group action, so the layer
     stays exactly equivariant whatever the estimate. The estimate is torch's
     ``spectral_norm`` (Miyato et al.): one power iteration per filter expansion
-    in training (once per step inside ``filters_expanded_once``), on the filter
-    flattened to (out, in * k^d). The start vectors are random: W W^T commutes
-    with the output fields' representation, so a group-invariant start (e.g.
-    all ones) would stay in one isotypic block and miss the largest value.
+    in training (once per step inside ``filters_expanded_once``), after
+    ``WARM_UP_ITERATIONS`` at construction, on the filter flattened to
+    (out, in * k^d). The start vectors are random: W W^T commutes with the
+    output fields' representation, so a group-invariant start (e.g. all ones)
+    would stay in one isotypic block and miss the largest value.
     Normalising escnn's basis coefficients instead would not bound the filter.
     """
 
     _iterate = True  # False while escnn expands the filter to cache it for eval mode
+    _transposed = False  # a transposed filter is (in, out, k...): read as (out, in * k^d)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -89,14 +98,24 @@ class _SpectrallyNormalised:
         columns = self.in_type.size * self.kernel_size**self.d
         self.register_buffer("spectral_u", F.normalize(torch.randn(rows), dim=0))
         self.register_buffer("spectral_v", F.normalize(torch.randn(columns), dim=0))
+        with torch.no_grad():  # as torch's spectral_norm: start from a converged estimate
+            matrix = self._matrix(super().expand_parameters()[0])
+            for _ in range(WARM_UP_ITERATIONS):
+                self._iterate_power(matrix)
+
+    def _matrix(self, weight: Tensor) -> Tensor:
+        return (weight.transpose(0, 1) if self._transposed else weight).flatten(1)
+
+    def _iterate_power(self, matrix: Tensor) -> None:
+        self.spectral_v.copy_(F.normalize(matrix.T @ self.spectral_u, dim=0))
+        self.spectral_u.copy_(F.normalize(matrix @ self.spectral_v, dim=0))
 
     def expand_parameters(self) -> tuple[Tensor, Tensor | None]:
         weight, bias = super().expand_parameters()
-        matrix = weight.flatten(1)
+        matrix = self._matrix(weight)
         if self.training and self._iterate:
             with torch.no_grad():
-                self.spectral_v.copy_(F.normalize(matrix.T @ self.spectral_u, dim=0))
-                self.spectral_u.copy_(F.normalize(matrix @ self.spectral_v, dim=0))
+                self._iterate_power(matrix)
         sigma = self.spectral_u.clone() @ (matrix @ self.spectral_v.clone())
         return weight / sigma, bias
 
@@ -114,6 +133,27 @@ class SpectralR2Conv(_SpectrallyNormalised, enn.R2Conv):
 
 class SpectralR3Conv(_SpectrallyNormalised, enn.R3Conv):
     """``R3Conv`` with a spectrally normalised expanded filter."""
+
+
+class SpectralR2ConvTransposed(_SpectrallyNormalised, enn.R2ConvTransposed):
+    """``R2ConvTransposed`` with a spectrally normalised expanded filter."""
+
+    _transposed = True
+
+
+class SpectralR3ConvTransposed(_SpectrallyNormalised, enn.R3ConvTransposed):
+    """``R3ConvTransposed`` with a spectrally normalised expanded filter."""
+
+    _transposed = True
+
+
+def spectral_equivariant_conv_transposed(
+    in_type: enn.FieldType, out_type: enn.FieldType, kernel_size: int
+) -> enn.EquivariantModule:
+    """``equivariant_conv_transposed`` whose expanded filter has (estimated) spectral norm 1."""
+    dims = in_type.gspace.dimensionality
+    conv = _pick(dims, {2: SpectralR2ConvTransposed, 3: SpectralR3ConvTransposed})
+    return conv(in_type, out_type, kernel_size=kernel_size, recompute=True)
 
 
 def spectral_equivariant_conv(

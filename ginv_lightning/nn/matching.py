@@ -18,7 +18,7 @@ from torch import nn
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.shapes import ImageShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 Match = Literal["params", "shapes"]
 
@@ -67,7 +67,7 @@ def matched_widths(
 
 
 def matched_generator(
-    symmetry: Symmetry,
+    symmetry: EscnnGroup,
     image: ImageShape,
     widths: Sequence[int],
     latent_fields: int,
@@ -93,7 +93,7 @@ def matched_generator(
 
 
 def matched_discriminator(
-    symmetry: Symmetry,
+    symmetry: EscnnGroup,
     image: ImageShape,
     widths: Sequence[int],
     match: Match,

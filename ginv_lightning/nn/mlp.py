@@ -1,7 +1,7 @@
 """Ordinary MLP baselines for vector data, optionally sized to match an equivariant MLP.
 
-They also take sets (N, k, d) as flat vectors of k d numbers: the baseline that
-knows nothing of the order exchange.
+They also take other vector data, such as a plugin's sets (N, k, d), as flat
+vectors of k d numbers: the baseline that knows nothing of the order exchange.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from ginv_lightning.nn.equivariant_mlp import (
 from ginv_lightning.nn.fields import FeatureFields
 from ginv_lightning.nn.ladder import check_widths
 from ginv_lightning.nn.matching import Match, matched_widths
-from ginv_lightning.shapes import DataShape, SetShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.shapes import DataShape, ImageShape, VectorShape
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 class MLPGenerator(Generator):
@@ -43,7 +43,7 @@ class MLPGenerator(Generator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: GroupAction,
         shape: DataShape,
         widths: Sequence[int] = (128, 128),
         latent_dim: int = 16,
@@ -87,7 +87,7 @@ class MLPDiscriminator(Discriminator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: GroupAction,
         shape: DataShape,
         widths: Sequence[int] = (128, 128),
         match: Match | None = None,
@@ -111,17 +111,18 @@ class MLPDiscriminator(Discriminator):
         return head(nn.Sequential(*hidden)(x.flatten(1)), labels).squeeze(-1)
 
 
-def _sample_shape(symmetry: Symmetry, shape: DataShape, match: Match | None) -> tuple[int, ...]:
-    """The shape of one sample an MLP makes or judges: a point (d,) or a set (k, d)."""
-    if not isinstance(shape, SetShape):
+def _sample_shape(symmetry: GroupAction, shape: DataShape, match: Match | None) -> tuple[int, ...]:
+    """The shape of one sample an MLP makes or judges: a point (d,), or any other kind of
+    vector data (a plugin's sets (k, d)) flattened; images need the convolutional networks."""
+    if isinstance(shape, VectorShape | ImageShape):
         check_vectors(symmetry, shape)
-        return (shape.dim,)
+        return shape.sample_shape
     if match is not None:
         raise ValueError(
-            "match sizes an MLP against an escnn equivariant MLP, which sets have none of; "
-            "give the MLP for sets its widths"
+            f"match sizes an MLP against an escnn equivariant MLP, which {shape.describe()} "
+            "have none of; give the MLP its widths"
         )
-    return (shape.items, shape.dim)
+    return shape.sample_shape
 
 
 def _stack(

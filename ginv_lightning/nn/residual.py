@@ -13,26 +13,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-import torch
 from escnn import nn as enn
 from torch import Tensor, nn
 from torch.nn.utils.parametrizations import spectral_norm as torch_spectral_norm
 
-from ginv_lightning.escnn_support.plain_forward import FastPath, plain_forward
+from ginv_lightning.escnn_support.plain_forward import plain_forward
 from ginv_lightning.nn import layers
-from ginv_lightning.nn.base import Discriminator, ExportedGenerator, Generator, PlainGenerator
+from ginv_lightning.nn.base import Discriminator, PlainGenerator
 from ginv_lightning.nn.conditioning import (
     ProjectionHead,
+    grid_score,
     label_channels,
     label_width,
-    with_labels,
 )
-from ginv_lightning.nn.export import FieldwiseFourierActivation, export_sequential
-from ginv_lightning.nn.fields import FeatureFields
+from ginv_lightning.nn.escnn_skeletons import EscnnDiscriminator, EscnnGenerator
+from ginv_lightning.nn.export import FieldwiseFourierActivation
 from ginv_lightning.nn.ladder import base_size, check_images, check_widths
 from ginv_lightning.nn.matching import Match, matched_discriminator, matched_generator
 from ginv_lightning.shapes import ImageShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
 class PlainResidual(nn.Module):
@@ -95,17 +94,7 @@ def _sequence(
     return enn.SequentialModule(*modules) if modules else enn.IdentityModule(in_type)
 
 
-def _check_start(image: ImageShape, widths: Sequence[int]) -> int:
-    start = base_size(image.size, len(widths))
-    if start < 3:  # see EquivariantGenerator: no steerable kernel of width 2
-        raise ValueError(
-            f"image size {image.size} with {len(widths)} widths leaves a {start}-wide coarsest "
-            "grid, and steerable kernels need at least 3; use fewer widths or a larger image"
-        )
-    return start
-
-
-class ResidualEquivariantGenerator(FastPath, Generator):
+class ResidualEquivariantGenerator(EscnnGenerator):
     """G(g.z) = g.G(z) with BigGAN-style residual up-blocks of steerable layers.
 
     The noise and the first stage are the plain ``EquivariantGenerator``'s (a
@@ -124,20 +113,13 @@ class ResidualEquivariantGenerator(FastPath, Generator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (32, 16, 8, 4),
         latent_fields: int = 16,
     ) -> None:
         super().__init__()
-        check_widths(widths)
-        check_images(symmetry, image)
-        start = _check_start(image, widths)
-        fields = FeatureFields(symmetry)
-        self.latent_type = fields.latent(latent_fields)
-        self.latent_shape = (self.latent_type.size,) + (1,) * symmetry.dimensionality
-        self.labels_in = label_channels(image.classes)
-        self.input_type = fields.generator_input(self.latent_type, label_width(self.labels_in))
+        fields, start = self._take_inputs(symmetry, image, widths, latent_fields)
         current = fields.hidden(widths[0])
         stack: list[enn.EquivariantModule] = [
             layers.equivariant_conv_transposed(self.input_type, current, kernel_size=start)
@@ -167,17 +149,8 @@ class ResidualEquivariantGenerator(FastPath, Generator):
         ]
         self.net = enn.SequentialModule(*stack)
 
-    def forward(self, z: Tensor, labels: Tensor | None = None) -> Tensor:
-        inputs = with_labels(z, labels, self.labels_in)
-        return torch.tanh(self.run_escnn(self.net, inputs)).contiguous()
 
-    def export(self) -> Generator:
-        """Plain torch layers and sums, the filters expanded once."""
-        net = export_sequential(self.net)
-        return ExportedGenerator(net, self.latent_shape, self.labels_in).eval()
-
-
-class ResidualInvariantDiscriminator(FastPath, Discriminator):
+class ResidualInvariantDiscriminator(EscnnDiscriminator):
     """D(g.x) = D(x) with BigGAN-style residual down-blocks of steerable layers.
 
     Block i maps to ``widths[i]`` regular fields: (leaky) nonlinearity, 3x3
@@ -198,17 +171,14 @@ class ResidualInvariantDiscriminator(FastPath, Discriminator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (4, 8, 16, 32),
         spectral_norm: bool = False,
     ) -> None:
         super().__init__()
-        check_widths(widths)
-        check_images(symmetry, image)
-        base_size(image.size, len(widths))
         conv = layers.spectral_equivariant_conv if spectral_norm else layers.equivariant_conv
-        fields = FeatureFields(symmetry)
+        fields = self._take_images(symmetry, image, widths)
         self.in_type = fields.image(image.channels)
         current = self.in_type
         stack: list[enn.EquivariantModule] = []
@@ -229,15 +199,9 @@ class ResidualInvariantDiscriminator(FastPath, Discriminator):
             current = following
         stack.append(fields.activation(current, leaky=True))
         self.net = enn.SequentialModule(*stack)
-        self.fields = fields
         self.head = ProjectionHead(len(current), image.classes)
         if spectral_norm:
             self.head = torch_spectral_norm(self.head)
-
-    def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        features = self.run_escnn(self.net, x)
-        invariant = self.fields.invariant_features(features, self.net.out_type)
-        return self.head(invariant.flatten(2).mean(-1), labels).squeeze(-1)
 
 
 class ResidualCNNGenerator(PlainGenerator):
@@ -254,7 +218,7 @@ class ResidualCNNGenerator(PlainGenerator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (32, 16, 8, 4),
         latent_dim: int = 64,
@@ -303,7 +267,7 @@ class ResidualCNNDiscriminator(Discriminator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: EscnnGroup,
         image: ImageShape,
         widths: Sequence[int] = (4, 8, 16, 32),
         match: Match | None = None,
@@ -341,4 +305,4 @@ class ResidualCNNDiscriminator(Discriminator):
         self.head = torch_spectral_norm(head) if spectral_norm else head
 
     def forward(self, x: Tensor, labels: Tensor | None = None) -> Tensor:
-        return self.head(self.net(x).flatten(2).mean(-1), labels).squeeze(-1)
+        return grid_score(self.head, self.net(x), labels)

@@ -3,7 +3,7 @@
 They make any network respect the group by averaging, not by construction:
 the generator applies a uniformly random group element to each output (S_G),
 the discriminator averages its score over the orbit of each input. They work
-on images and on points alike, through ``Symmetry.act``.
+on images and on points alike, through the group's ``act``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from torch import Tensor
 from ginv_lightning.nn.base import Discriminator, DiscriminatorBuilder, Generator, GeneratorBuilder
 from ginv_lightning.nn.conditioning import label_args
 from ginv_lightning.shapes import DataShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.contract import GroupAction
 
 
 class SymmetrizedGenerator(Generator):
@@ -43,7 +43,7 @@ class SymmetrizedGenerator(Generator):
         True
     """
 
-    def __init__(self, symmetry: Symmetry, image: DataShape, base: GeneratorBuilder) -> None:
+    def __init__(self, symmetry: GroupAction, image: DataShape, base: GeneratorBuilder) -> None:
         super().__init__()
         self.symmetry = symmetry
         self.base = base(symmetry, image)
@@ -65,7 +65,9 @@ class SymmetrizedGenerator(Generator):
 class _Resymmetrized(Generator):
     """The exported form: a plain base generator followed by the random action."""
 
-    def __init__(self, symmetry: Symmetry, base: Generator, latent_shape: tuple[int, ...]) -> None:
+    def __init__(
+        self, symmetry: GroupAction, base: Generator, latent_shape: tuple[int, ...]
+    ) -> None:
         super().__init__()
         self.symmetry = symmetry
         self.base = base
@@ -110,7 +112,7 @@ class SymmetrizedDiscriminator(Discriminator):
 
     def __init__(
         self,
-        symmetry: Symmetry,
+        symmetry: GroupAction,
         image: DataShape,
         base: DiscriminatorBuilder,
         samples: int = 8,

@@ -9,34 +9,29 @@ those steps again) and the rest is kept, so one file holds the whole run.
 from __future__ import annotations
 
 import csv
-import os
+from functools import partial
 from typing import Any
 
-from lightning.pytorch.loggers import CSVLogger
 from lightning.pytorch.loggers.csv_logs import ExperimentWriter
+from typing_extensions import override
 
+from ginv_lightning.lightning_private import KeepingExperimentWriter, WriterChoosingCSVLogger
 from ginv_lightning.persistence.atomic_files import atomic_writer
 
 
-class _AppendingWriter(ExperimentWriter):
-    def __init__(self, log_dir: str, resume_step: int | None) -> None:
-        self._resume_step = resume_step
-        super().__init__(log_dir=log_dir)
-
-    def _check_log_dir_exists(self) -> None:
-        if not os.path.isfile(self.metrics_file_path):
-            return
-        with open(self.metrics_file_path, newline="") as handle:
-            reader = csv.DictReader(handle)
-            header = list(reader.fieldnames or [])
-            rows = list(reader)
-        if self._resume_step is not None:
-            kept = [row for row in rows if _step(row) < self._resume_step]
-            with atomic_writer(self.metrics_file_path, "w", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=header)
-                writer.writeheader()
-                writer.writerows(kept)
-        self.metrics_keys = header
+def _kept_rows(path: str, resume_step: int | None) -> list[str]:
+    """Drop the rows logged at or after ``resume_step`` (if any) from ``path``; its columns."""
+    with open(path, newline="") as handle:
+        reader = csv.DictReader(handle)
+        header = list(reader.fieldnames or [])
+        rows = list(reader)
+    if resume_step is not None:
+        kept = [row for row in rows if _step(row) < resume_step]
+        with atomic_writer(path, "w", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=header)
+            writer.writeheader()
+            writer.writerows(kept)
+    return header
 
 
 def _step(row: dict[str, Any]) -> float:
@@ -46,7 +41,7 @@ def _step(row: dict[str, Any]) -> float:
         return 0.0
 
 
-class ResumableCSVLogger(CSVLogger):
+class ResumableCSVLogger(WriterChoosingCSVLogger):
     """``CSVLogger`` that never deletes earlier rows of its ``metrics.csv``.
 
     Args:
@@ -60,15 +55,6 @@ class ResumableCSVLogger(CSVLogger):
         super().__init__(*args, **kwargs)
         self._resume_step = resume_step
 
-    @property
-    def experiment(self) -> ExperimentWriter:
-        if self._experiment is None and self._is_rank_zero():
-            self._fs.makedirs(self.root_dir, exist_ok=True)
-            self._experiment = _AppendingWriter(self.log_dir, self._resume_step)
-        return super().experiment
-
-    @staticmethod
-    def _is_rank_zero() -> bool:
-        from lightning.fabric.utilities.rank_zero import rank_zero_only
-
-        return getattr(rank_zero_only, "rank", 0) == 0
+    @override
+    def make_writer(self, log_dir: str) -> ExperimentWriter:
+        return KeepingExperimentWriter(log_dir, partial(_kept_rows, resume_step=self._resume_step))

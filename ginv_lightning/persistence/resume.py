@@ -19,10 +19,10 @@ from typing import Any
 from lightning.pytorch.utilities import rank_zero_only
 
 from ginv_lightning.errors import ConfigError, DataError
-from ginv_lightning.experiment import EXPERIMENT_KEY, SECTIONS, differences, fingerprint
+from ginv_lightning.experiment import SECTIONS, differences, fingerprint
 from ginv_lightning.persistence.atomic_files import remove_orphans
+from ginv_lightning.persistence.checkpoint_keys import EXPERIMENT_KEY, RUN_KEY
 from ginv_lightning.persistence.checkpoints import load_checkpoint
-from ginv_lightning.persistence.identity import KEY
 from ginv_lightning.persistence.run_directory import newest_last_checkpoint
 from ginv_lightning.persistence.run_lock import lock_run
 
@@ -68,7 +68,7 @@ def resume_last(config: Any, experiment: dict[str, Any], root: str) -> Path | No
     if rank_zero_only.rank == 0:  # the writer of the run folder (other ranks only read)
         lock_run(run)  # before touching it: another live process may be writing it
     remove_orphans(run / "checkpoints")  # a write the kill interrupted
-    point_loggers(config, run, checkpoint.get(KEY, {}).get("wandb_id"), logged_step(checkpoint))
+    point_loggers(config, run, checkpoint.get(RUN_KEY, {}).get("wandb_id"), logged_step(checkpoint))
     return found
 
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lightning.pytorch import Callback, LightningModule, Trainer
-
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.persistence.atomic_files import write_atomic
 from ginv_lightning.persistence.run_lock import lock_run
@@ -92,25 +90,6 @@ def newest_last_checkpoint(root: str | Path, fingerprint: str) -> Path | None:
         if (run / "checkpoints" / "last.ckpt").is_file()
     ]
     return max(candidates, key=lambda p: p.stat().st_mtime) if candidates else None
-
-
-class StartMarker(Callback):
-    """Notes when a run got past its start: training or evaluation has begun for real."""
-
-    def __init__(self) -> None:
-        self.started = False
-
-    def on_train_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        self.started = True
-
-    def on_validation_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        self.started = self.started or not (trainer.sanity_checking or trainer.training)
-
-    def on_test_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        self.started = True
-
-    def on_predict_start(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        self.started = True
 
 
 def _version(path: Path) -> int:

@@ -18,7 +18,7 @@ import yaml
 
 from ginv_lightning.class_paths import import_class
 from ginv_lightning.data.targets import GaussianMixture, PlanarTarget, SymmetricCurve, TargetLaw
-from ginv_lightning.errors import ConfigError
+from ginv_lightning.errors import ConfigError, config_error
 from ginv_lightning.study.run_settings import KINDS, Cell, Networks, Training
 
 TARGETS: dict[str, type[PlanarTarget]] = {
@@ -161,10 +161,8 @@ def _target(spec: dict[str, Any]) -> TargetLaw:
             f"got {name!r}"
         )
     options = {k: v for k, v in spec.items() if k != "name"}
-    try:
+    with config_error(f"target ({name})", (TypeError,)):
         return TARGETS[name](**options)
-    except TypeError as exc:
-        raise ConfigError(f"target ({name}): {exc}") from None
 
 
 def _target_by_class_path(spec: dict[str, Any]) -> TargetLaw:
@@ -178,10 +176,8 @@ def _target_by_class_path(spec: dict[str, Any]) -> TargetLaw:
         "names no TargetLaw; give package.module.Class of an installed one "
         "(e.g. ginv_sets.targets.RingSets) or target.name",
     )
-    try:
+    with config_error(f"target ({path})", (TypeError,)):
         return cls(**_mapping(spec.get("init_args") or {}, "target.init_args"))
-    except TypeError as exc:
-        raise ConfigError(f"target ({path}): {exc}") from None
 
 
 def _section(cls: type, raw: Any, name: str) -> Any:
@@ -265,19 +261,15 @@ def _check_group(spec: str, config: StudyConfig, models: tuple[str, ...]) -> Non
     for the kinds that list its elements, whose own networks (if any) take their settings."""
     from ginv_lightning.symmetry import GroupError, resolve_group
 
-    try:
+    with config_error("grid.groups", (GroupError,)):
         symmetry = resolve_group(spec)
-    except GroupError as exc:
-        raise ConfigError(f"grid.groups: {exc}") from None
     if not symmetry.is_finite:
         raise ConfigError(
             f"grid.groups: {spec} must be a finite group (the |G| of the theory), "
             "e.g. C2, C4, C8, D4, or a plugin's S8"
         )
-    try:
+    with config_error("grid.groups", (ValueError,)):
         symmetry.check_data(config.target.data_shape)
-    except ValueError as exc:
-        raise ConfigError(f"grid.groups: {exc}") from None
     _check_own_networks(spec, symmetry, config)
     listing = [m for m in models if m in ("symmetrized", "empirical")]
     if listing and symmetry.order > ORBIT_LIMIT:
@@ -291,19 +283,15 @@ def _check_group(spec: str, config: StudyConfig, models: tuple[str, ...]) -> Non
 def _check_own_networks(spec: str, symmetry: Any, config: StudyConfig) -> None:
     """Build a group's own networks once, so that a wrong init_arg fails here, not in a worker."""
     from ginv_lightning.study.models import builders
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
-    if isinstance(symmetry, Symmetry):
+    if isinstance(symmetry, EscnnGroup):
         return  # escnn MLPs: their fields are checked above
-    try:
+    with config_error(f"grid.groups: {spec}", (ValueError,)):
         made = builders("invariant", config.networks, symmetry)
-    except ValueError as exc:
-        raise ConfigError(f"grid.groups: {spec}: {exc}") from None
     for role, build in (("generator", made.generator), ("discriminator", made.discriminator)):
-        try:
+        with config_error(f"networks.group_{role} ({spec})"):
             build(symmetry, config.target.data_shape)
-        except (TypeError, ValueError) as exc:
-            raise ConfigError(f"networks.group_{role} ({spec}): {exc}") from None
 
 
 def _mapping(raw: Any, name: str) -> Mapping[str, Any]:

@@ -29,8 +29,8 @@ from ginv_lightning.nn.mlp import MLPDiscriminator, MLPGenerator
 from ginv_lightning.nn.symmetrized import SymmetrizedDiscriminator, SymmetrizedGenerator
 from ginv_lightning.shapes import DataShape
 from ginv_lightning.study.run_settings import TRAINED_KINDS, Networks
-from ginv_lightning.symmetry.base import Symmetry
 from ginv_lightning.symmetry.contract import GroupAction
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Builders:
 
 def builders(kind: str, networks: Networks, symmetry: GroupAction) -> Builders:
     """The networks of one model kind, as builders taking (symmetry, shape)."""
-    if isinstance(symmetry, Symmetry):
+    if isinstance(symmetry, EscnnGroup):
         invariant, plain = _escnn_networks(networks)
     else:
         invariant, plain = _own_networks(networks, symmetry)

@@ -9,6 +9,7 @@ from functools import partial
 
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer, seed_everything
+from typing_extensions import override
 
 from ginv_lightning.data.points import TargetPoints
 from ginv_lightning.data.targets import TargetLaw
@@ -17,7 +18,7 @@ from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import GradientPenalty
 from ginv_lightning.metrics.wasserstein import wasserstein1
 from ginv_lightning.nn.base import count_parameters
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 from ginv_lightning.study.models import builders
 from ginv_lightning.study.run_settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
 from ginv_lightning.symmetry import resolve_group
@@ -137,6 +138,7 @@ class TraceW1(Callback):
         self.g_steps = 0
         self.values: dict[float, float] = {}
 
+    @override
     def on_train_batch_end(
         self, trainer: Trainer, pl_module: LightningModule, outputs: object, batch: object,
         batch_idx: int,

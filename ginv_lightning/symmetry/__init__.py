@@ -1,7 +1,7 @@
 """Symmetry groups: the contract, the entry-point registry and the built-in groups.
 
 This package's ``__init__`` stays light (no torch, no escnn) so that listing the
-registered groups is fast; :class:`~ginv_lightning.symmetry.base.Symmetry` lives in
+registered groups is fast; :class:`~ginv_lightning.symmetry.escnn_group.EscnnGroup` lives in
 ``base`` and is imported on demand.
 """
 

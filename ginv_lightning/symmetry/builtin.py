@@ -11,43 +11,43 @@ from typing import TYPE_CHECKING
 from ginv_lightning.symmetry.plugin import GroupFamily, require_int
 
 if TYPE_CHECKING:
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
-def _trivial() -> Symmetry:
+def _trivial() -> EscnnGroup:
     from ginv_lightning.symmetry import planar
 
     return planar.trivial()
 
 
-def _cyclic(n: int) -> Symmetry:
+def _cyclic(n: int) -> EscnnGroup:
     require_int("n", n, minimum=1, example="C<n>")
     from ginv_lightning.symmetry import planar
 
     return planar.cyclic(n)
 
 
-def _dihedral(n: int) -> Symmetry:
+def _dihedral(n: int) -> EscnnGroup:
     require_int("n", n, minimum=1, example="D<n>")
     from ginv_lightning.symmetry import planar
 
     return planar.dihedral(n)
 
 
-def _flip() -> Symmetry:
+def _flip() -> EscnnGroup:
     from ginv_lightning.symmetry import planar
 
     return planar.flip()
 
 
-def _so2(bandwidth: int = 4) -> Symmetry:
+def _so2(bandwidth: int = 4) -> EscnnGroup:
     require_int("bandwidth", bandwidth, minimum=1, example="SO2")
     from ginv_lightning.symmetry import planar
 
     return planar.so2(bandwidth)
 
 
-def _o2(bandwidth: int = 4) -> Symmetry:
+def _o2(bandwidth: int = 4) -> EscnnGroup:
     require_int("bandwidth", bandwidth, minimum=1, example="O2")
     from ginv_lightning.symmetry import planar
 

@@ -6,7 +6,7 @@ Haar-sample elements reproducibly, compose them, move a batch of data by them
 equivariant (generator) and invariant (discriminator) under it. The core trains,
 augments, symmetrises and measures through these methods only.
 
-Two implementations exist: :class:`~ginv_lightning.symmetry.base.Symmetry`, backed
+Two implementations exist: :class:`~ginv_lightning.symmetry.escnn_group.EscnnGroup`, backed
 by an escnn gspace (the built-in planar groups, ``ginv-volumetric``), and groups
 that bring their own action and plain-torch networks (``ginv-sets``: permutations
 of the items of a set). A plugin's ``GroupFamily.build`` may return either.

@@ -8,26 +8,26 @@ import torch
 from escnn import gspaces
 from escnn.group import GroupElement
 
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
-def trivial() -> Symmetry:
-    return Symmetry("trivial", gspaces.trivialOnR2())
+def trivial() -> EscnnGroup:
+    return EscnnGroup("trivial", gspaces.trivialOnR2())
 
 
-def cyclic(n: int) -> Symmetry:
-    return Symmetry(f"C{n}", gspaces.rot2dOnR2(N=n))
+def cyclic(n: int) -> EscnnGroup:
+    return EscnnGroup(f"C{n}", gspaces.rot2dOnR2(N=n))
 
 
-def dihedral(n: int) -> Symmetry:
-    return Symmetry(f"D{n}", gspaces.flipRot2dOnR2(N=n))
+def dihedral(n: int) -> EscnnGroup:
+    return EscnnGroup(f"D{n}", gspaces.flipRot2dOnR2(N=n))
 
 
-def flip() -> Symmetry:
-    return Symmetry("flip", gspaces.flip2dOnR2())
+def flip() -> EscnnGroup:
+    return EscnnGroup("flip", gspaces.flip2dOnR2())
 
 
-class PlanarRotations(Symmetry):
+class PlanarRotations(EscnnGroup):
     """SO(2) or O(2): continuous groups, Haar-sampled from a torch generator."""
 
     def _sample_continuous(self, n: int, generator: torch.Generator | None) -> list[GroupElement]:
@@ -44,7 +44,7 @@ def _fourier_grid(bandwidth: int) -> dict[str, int]:
     return {"N": 8 * math.ceil((2 * bandwidth + 2) / 8)}
 
 
-def so2(bandwidth: int) -> Symmetry:
+def so2(bandwidth: int) -> EscnnGroup:
     space = gspaces.rot2dOnR2(N=-1, maximum_frequency=2 * bandwidth)
     return PlanarRotations(
         f"SO2(bandwidth={bandwidth})",
@@ -54,7 +54,7 @@ def so2(bandwidth: int) -> Symmetry:
     )
 
 
-def o2(bandwidth: int) -> Symmetry:
+def o2(bandwidth: int) -> EscnnGroup:
     space = gspaces.flipRot2dOnR2(N=-1, maximum_frequency=2 * bandwidth)
     return PlanarRotations(
         f"O2(bandwidth={bandwidth})",

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class GroupFamily:
     """A registered family of symmetry groups.
 
     Args:
-        build: makes the :class:`Symmetry`; its keyword parameters are the group's
+        build: makes the :class:`EscnnGroup`; its keyword parameters are the group's
             parameters (``n`` for ``C<n>``, ``bandwidth`` for ``SO2``). It validates
             them and raises :class:`GroupSpecError` with what is accepted.
         summary: one line for ``ginv groups list``.
@@ -37,7 +37,7 @@ class GroupFamily:
             these joined by ``", "``, or free text of the plugin's choosing.
     """
 
-    build: Callable[..., Symmetry]
+    build: Callable[..., EscnnGroup]
     summary: str
     order: str
     index: str | None = None

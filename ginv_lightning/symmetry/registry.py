@@ -37,7 +37,7 @@ from ginv_lightning.symmetry.spec import (
 )
 
 if TYPE_CHECKING:
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 ENTRY_POINT_GROUP = "ginv.groups"
 
@@ -198,7 +198,7 @@ class GroupRegistry:
         """Parse a config value against the installed names: ``"C4"`` is ``C`` with ``n=4``."""
         return self.find(spec).spec
 
-    def resolve(self, spec: str | Mapping[str, Any]) -> Symmetry:
+    def resolve(self, spec: str | Mapping[str, Any]) -> EscnnGroup:
         """Build the group a config names, e.g. ``"C4"`` or ``{"name": "SO2", "bandwidth": 6}``."""
         found = self.find(spec)
         return _build(found.entry, found.spec)
@@ -256,7 +256,7 @@ def _ambiguous(text: str, readings: list[Reading]) -> DuplicateGroupError:
     )
 
 
-def _build(entry: RegisteredGroup, spec: GroupSpec) -> Symmetry:
+def _build(entry: RegisteredGroup, spec: GroupSpec) -> EscnnGroup:
     family = entry.load()
     params = family.parameters()
     unknown = sorted(set(spec.params) - set(params))
@@ -289,6 +289,6 @@ def default_registry() -> GroupRegistry:
     return GroupRegistry()
 
 
-def resolve_group(spec: str | Mapping[str, Any]) -> Symmetry:
+def resolve_group(spec: str | Mapping[str, Any]) -> EscnnGroup:
     """Build a group from the installed plugins; the one call most code needs."""
     return default_registry().resolve(spec)

@@ -6,7 +6,7 @@ import io
 
 from ginv_lightning.callbacks.progress import ProgressLine
 from ginv_lightning.data import RotDigits
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 from tests.tiny_gan import tiny_gan
 
 

@@ -14,8 +14,8 @@ import pytest
 from ginv_lightning.data.rotdigits import load_digit_images
 from ginv_lightning.data.transforms import fit_to_canvas
 from ginv_lightning.symmetry import GroupFamily, registry
-from ginv_lightning.symmetry.base import Symmetry
-from tests.cli.test_bad_input import assert_clean_error
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
+from tests.cli.test_bad_settings_and_data import assert_clean_error
 
 COLUMNS = ("GROUP", "D(A, g·B)", "FLOOR D(A, B)", "RATIO", "VERDICT")
 
@@ -57,10 +57,10 @@ def test_upright_digits_are_not_c4_invariant(ginv, tmp_path):
     assert " 1.00 " in table["trivial"]  # the identity moves nothing: D_g is the floor itself
 
 
-def _voxel_identity() -> Symmetry:
+def _voxel_identity() -> EscnnGroup:
     from escnn import gspaces
 
-    return Symmetry("Voxels", gspaces.trivialOnR3())
+    return EscnnGroup("Voxels", gspaces.trivialOnR3())
 
 
 VOXELS = GroupFamily(_voxel_identity, "the identity of 3-D grids", order="1", acts_on="3-D grid")

@@ -9,7 +9,8 @@ import torch
 
 from ginv_lightning.cli import main
 from ginv_lightning.data import Faces, GalaxyPatches, HistologyPatches
-from ginv_lightning.data.histology import bands, d4_move, load_slide
+from ginv_lightning.data.histology import load_slide
+from ginv_lightning.data.picture_crops import bands, d4_move
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.symmetry import resolve_group
 from tests.conftest import REPO
@@ -147,6 +148,8 @@ CONFIGS = [
     "histology_aug_64.yaml",
     "histology_symmetrized_64.yaml",
     "faces_cnn.yaml",
+    "histology_d4_recipe.yaml",  # spectral norm in all four plain-layout networks
+    "histology_cnn_diffaug.yaml",  # DiffAugment in a real fit
 ]
 
 

@@ -15,13 +15,13 @@ from ginv_lightning.escnn_support.eval_mode import evaluating
 from ginv_lightning.gan.averaging import generator_ema
 from ginv_lightning.nn import EquivariantGenerator, ImageShape
 from ginv_lightning.symmetry import resolve_group
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
 @pytest.fixture(scope="module")
 def cube_generator() -> EquivariantGenerator:
     """A small generator for escnn's rotation group of the cube, on 8^3 voxel grids."""
-    symmetry = Symmetry("cube rotations", gspaces.octaOnR3())
+    symmetry = EscnnGroup("cube rotations", gspaces.octaOnR3())
     grids = ImageShape(1, 8, dims=3)
     return EquivariantGenerator(symmetry, grids, widths=[2, 1], latent_fields=1).train()
 
@@ -32,9 +32,9 @@ from escnn import gspaces
 from ginv_lightning.escnn_support.copy_sharing_types import copy_network
 from ginv_lightning.escnn_support.eval_mode import evaluating
 from ginv_lightning.nn import EquivariantGenerator, ImageShape
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
-symmetry = Symmetry("cube rotations", gspaces.octaOnR3())
+symmetry = EscnnGroup("cube rotations", gspaces.octaOnR3())
 grids = ImageShape(1, 8, dims=3)
 net = EquivariantGenerator(symmetry, grids, widths=[2, 1], latent_fields=1).train()
 ours = copy_network(net)

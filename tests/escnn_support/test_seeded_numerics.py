@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from escnn.group import _numerical
 
-import ginv_lightning.symmetry.base  # noqa: F401  (installs the patch, as every ginv group does)
+import ginv_lightning.symmetry.escnn_group  # noqa: F401  (installs the patch, as every ginv group does)
 
 
 def _null_basis(seed: int) -> tuple[np.ndarray, float]:

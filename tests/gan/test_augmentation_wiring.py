@@ -15,7 +15,7 @@ import torch
 from lightning.pytorch import Callback
 
 from ginv_lightning.data import RotDigits
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 from tests.tiny_gan import tiny_gan
 
 
@@ -72,3 +72,34 @@ def test_the_discriminator_sees_moved_inputs_exactly_where_configured(
             assert any(e != identity for e in elements) and len(set(elements)) > 1
         else:
             assert torch.equal(source, seen)
+
+
+def test_diff_augment_reaches_the_discriminator_on_both_sides_and_passes_gradients():
+    """With DiffAugment every real and generated input is changed, and G learns through it.
+
+    Breaking the wiring (``_augmented`` skipping ``diff_augment``) fails the first
+    asserts; a transform that cut the graph would leave the generator without a gradient.
+    """
+    torch.manual_seed(0)
+    module = tiny_gan(plain=True, diff_augment=["color", "translation", "cutout"])
+    seen: list[torch.Tensor] = []
+    made: list[torch.Tensor] = []
+    module.discriminator.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))
+    module.generator.register_forward_hook(lambda *out: made.append(out[-1].detach()))
+    recorder = _Recorder()
+    data = RotDigits(image_size=8, num_train=32, batch_size=32)
+    before = [p.detach().clone() for p in module.generator.parameters()]
+    quiet_trainer(2, [recorder]).fit(module, datamodule=data)
+    real_seen, fake_seen = seen[0][:32], seen[0][32:]
+    for source, shown in ((recorder.real, real_seen), (made[0], fake_seen)):
+        changed = (source - shown).flatten(1).abs().amax(1) > 1e-3
+        assert bool(changed.all())
+    after = list(module.generator.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(before, after, strict=True))
+
+
+def test_diff_augment_refuses_unknown_policies_in_one_line():
+    from ginv_lightning.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=r"unknown policy \['flip'\]; give a non-empty list"):
+        tiny_gan(plain=True, diff_augment=["color", "flip"])

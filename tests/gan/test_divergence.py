@@ -17,10 +17,11 @@ import pytest
 import torch
 import wandb  # noqa: F401
 
+from ginv_lightning.callbacks.divergence import WEIGHT_LIMIT, DivergenceGuard, refuse_diverged
 from ginv_lightning.cli import main
 from ginv_lightning.errors import NonFiniteLossError
 from ginv_lightning.experiment import experiment_from_config
-from ginv_lightning.gan.module import GAN, WEIGHT_LIMIT
+from ginv_lightning.gan.module import GAN
 from tests.conftest import REPO
 
 BLOW_UP_BATCH = 3  # the fourth batch; each batch takes two optimiser steps (D and G)
@@ -103,8 +104,8 @@ def test_weights_that_blow_up_stop_training_before_they_are_saved(
 def test_a_checkpoint_of_diverged_weights_is_refused_and_the_previous_one_kept(
     fit, monkeypatch, tmp_path
 ):
-    # as if the per-step check had missed it: the save itself refuses
-    monkeypatch.setattr(GAN, "_check_weights", lambda self: None)
+    # as if the per-batch check had missed it: the save itself refuses
+    monkeypatch.setattr(DivergenceGuard, "check_weights", lambda *args: None)
     monkeypatch.setattr(GAN, "_generator_step", blow_up_at(BLOW_UP_BATCH, 3e7))
     line = assert_one_line(*fit())
     assert "refused to save a checkpoint at global step 8" in line
@@ -119,18 +120,21 @@ def test_a_checkpoint_of_diverged_weights_is_refused_and_the_previous_one_kept(
 def test_non_finite_scores_stop_training_even_when_the_loss_is_finite(gan):
     scores = torch.tensor([1.0, math.inf, -2.0, math.nan])
     with pytest.raises(NonFiniteLossError) as error:
-        gan._check_values({"discriminator loss": torch.tensor(0.0), "discriminator scores": scores})
+        DivergenceGuard().check_values(
+            gan, {"discriminator loss": torch.tensor(0.0), "discriminator scores": scores}
+        )
     assert "discriminator scores became non-finite (2 of 4 NaN or infinite)" in str(error.value)
     assert "no checkpoint was written yet" in str(error.value)
 
 
 def test_a_non_finite_loss_also_reports_the_scores(gan):
     with pytest.raises(NonFiniteLossError) as error:
-        gan._check_values(
+        DivergenceGuard().check_values(
+            gan,
             {
                 "generator loss": torch.tensor(math.nan),
                 "discriminator scores": torch.full((3,), math.inf),
-            }
+            },
         )
     assert (
         "generator loss became nan at global step 0 (epoch 0), with 3 of 3 discriminator scores"
@@ -140,10 +144,12 @@ def test_a_non_finite_loss_also_reports_the_scores(gan):
 
 def test_losses_far_beyond_any_healthy_run_stop_training_while_still_finite(gan):
     with pytest.raises(NonFiniteLossError) as error:
-        gan._check_values({"discriminator loss": torch.tensor(1.5),
+        DivergenceGuard().check_values(gan, {"discriminator loss": torch.tensor(1.5),
                            "discriminator penalty": torch.tensor(4.8e29)})  # fmt: skip
     assert "discriminator penalty reached 4.8e+29 (beyond 1e+06" in str(error.value)
-    gan._check_values({"generator loss": torch.tensor(-900.0), "scores": torch.ones(3) * 1e3})
+    DivergenceGuard().check_values(
+        gan, {"generator loss": torch.tensor(-900.0), "scores": torch.ones(3) * 1e3}
+    )
 
 
 def test_a_clearly_diverged_run_is_not_called_healthy(tmp_path, monkeypatch, capsys):
@@ -165,10 +171,16 @@ def test_a_clearly_diverged_run_is_not_called_healthy(tmp_path, monkeypatch, cap
 
 
 def test_healthy_weights_pass_the_checks(gan):
-    gan._check_weights()
+    guard = DivergenceGuard()
+    guard.check_weights(gan)
     checkpoint = {"state_dict": gan.state_dict(), "global_step": 4}
-    gan._refuse_diverged(checkpoint)
-    assert gan._saved_step == 4
+    guard.on_save_checkpoint(None, gan, checkpoint)
+    assert guard.saved_step == 4
+
+
+def test_every_fit_of_a_gan_is_guarded(gan):
+    """The module installs the guard itself, so no trainer can leave it out."""
+    assert [type(c) for c in gan.configure_callbacks()] == [DivergenceGuard]
 
 
 @pytest.mark.parametrize("value", [math.nan, -math.inf, 2 * WEIGHT_LIMIT])
@@ -176,6 +188,6 @@ def test_saving_diverged_weights_is_refused(gan, value):
     with torch.no_grad():
         next(gan.generator.parameters()).view(-1)[0] = value
     with pytest.raises(NonFiniteLossError, match="refused to save a checkpoint"):
-        gan._refuse_diverged({"state_dict": gan.state_dict(), "global_step": 2})
+        refuse_diverged(gan, {"state_dict": gan.state_dict(), "global_step": 2})
     with pytest.raises(NonFiniteLossError, match="generator weights"):
-        gan._check_weights()
+        DivergenceGuard().check_weights(gan)

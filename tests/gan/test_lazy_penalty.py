@@ -8,7 +8,7 @@ import torch
 from ginv_lightning.data import RotDigits
 from ginv_lightning.gan.module import GAN
 from ginv_lightning.gan.penalties import R1, GradientPenalty
-from ginv_lightning.persistence.quiet_trainer import quiet_trainer
+from ginv_lightning.quiet_trainer import quiet_trainer
 from tests.tiny_gan import tiny_gan
 
 

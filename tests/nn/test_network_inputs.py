@@ -20,9 +20,24 @@ from ginv_lightning.nn.residual import (
     ResidualEquivariantGenerator,
     ResidualInvariantDiscriminator,
 )
-from ginv_lightning.shapes import ImageShape, SetShape, VectorShape
+from ginv_lightning.shapes import DataKind, ImageShape, VectorShape
 from ginv_lightning.symmetry import resolve_group
 from ginv_lightning.symmetry.contract import GroupAction
+
+
+class Pairs:
+    """A kind of data from outside the core: pairs of points of R^2, shape (2, 2)."""
+
+    classes = 0
+    array_key = "pairs"
+    space_dims = 2
+    sample_shape = (2, 2)
+
+    def describe(self):
+        return "pairs of points of R^2"
+
+    def save_picture(self, samples, path, per_row=None):
+        raise NotImplementedError
 
 
 class Mirror(GroupAction):
@@ -85,7 +100,7 @@ def test_plain_cnns_take_any_group_that_moves_images():
 
 
 @pytest.mark.parametrize("network", [CNNGenerator, CNNDiscriminator, InvariantDiscriminator])
-@pytest.mark.parametrize("shape", [VectorShape(2), SetShape(8, 2)])
+@pytest.mark.parametrize("shape", [VectorShape(2), Pairs()])
 def test_convolutional_networks_refuse_points_and_sets(network, shape):
     expected = f"take images or voxel grids, but the data are {shape.describe()};"
     with pytest.raises(ValueError, match=re.escape(expected)):
@@ -102,3 +117,13 @@ def test_grids_of_another_dimension_than_the_group_are_refused(network):
     expected = "C4 acts on 2-D space, but the data are 1-channel 16x16x16 grids"
     with pytest.raises(ValueError, match=expected):
         network(resolve_group("C4"), ImageShape(1, 16, dims=3))
+
+
+def test_a_kind_of_data_from_outside_the_core_reaches_the_plain_mlps():
+    """The core picks no data kind by class: a plugin's kind with the DataKind methods works."""
+    pairs = Pairs()
+    assert isinstance(pairs, DataKind)
+    generator = MLPGenerator(resolve_group("C4"), pairs, widths=[8], latent_dim=3)
+    assert generator(generator.sample_latent(5)).shape == (5, 2, 2)
+    with pytest.raises(ValueError, match="which pairs of points of R\\^2 have none of"):
+        MLPGenerator(resolve_group("C4"), pairs, widths=[8], match="params")

@@ -18,12 +18,12 @@ import yaml
 
 from ginv_lightning.cli import main
 from ginv_lightning.errors import DataError
-from ginv_lightning.experiment import EXPERIMENT_KEY, build_experiment
-from ginv_lightning.gan.module import GROUP_KEY
+from ginv_lightning.experiment import build_experiment
 from ginv_lightning.metrics.digit_classifier import load_digit_classifier
 from ginv_lightning.metrics.features import build_features
 from ginv_lightning.metrics.inception import WEIGHTS_FILE, default_weights_path
 from ginv_lightning.metrics.reference import content_key, reference_features
+from ginv_lightning.persistence.checkpoint_keys import EXPERIMENT_KEY, GROUP_KEY
 from ginv_lightning.persistence.checkpoints import load_checkpoint
 from ginv_lightning.persistence.trusted_classes import check_class_paths, class_paths
 from ginv_lightning.symmetry.provenance import group_record

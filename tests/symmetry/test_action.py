@@ -140,9 +140,9 @@ def test_three_dimensional_signed_permutations_match_escnn_for_every_element():
     """The core acts on voxel grids too; checked on escnn's own 3-D gspace (no plugin needed)."""
     from escnn import gspaces
 
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
-    symmetry = Symmetry("cube rotations", gspaces.octaOnR3())
+    symmetry = EscnnGroup("cube rotations", gspaces.octaOnR3())
     field = enn.FieldType(symmetry.gspace, [symmetry.gspace.trivial_repr] * 2)
     x = torch.randn(2, 2, 5, 5, 5, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
     for g in symmetry.elements():

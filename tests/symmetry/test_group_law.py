@@ -53,9 +53,9 @@ def test_a_group_whose_action_fails_on_its_own_data_gets_a_verdict_not_a_traceba
     the data it offers itself; the check says so in one line (it used to raise)."""
     from escnn import group, gspaces
 
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
-    law = check_group_law(Symmetry("S3", gspaces.no_base_space(group.dihedral_group(3))))
+    law = check_group_law(EscnnGroup("S3", gspaces.no_base_space(group.dihedral_group(3))))
     assert not law.passed and law.violation is None and law.pairs == 0
     assert str(law).startswith("the action could not be checked: acting on its own example "
                                "data failed (ValueError: S3 moves points of R^0")  # fmt: skip

@@ -164,9 +164,9 @@ def test_groups_show_reports_exactness_per_element():
 def test_groups_show_names_elements_as_the_group_chooses():
     from escnn import gspaces
 
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
-    class Quarters(Symmetry):
+    class Quarters(EscnnGroup):
         def element_label(self, element):
             return f"{90 * element.to('int')} degrees"
 
@@ -199,3 +199,10 @@ def test_help_is_fast_and_lists_commands():
     assert result.returncode == 0
     for command in ("fit", "groups", "sample"):
         assert command in result.stdout
+
+
+def test_plugins_written_against_the_old_name_still_get_the_escnn_group():
+    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
+
+    assert Symmetry is EscnnGroup

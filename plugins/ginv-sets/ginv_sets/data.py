@@ -15,11 +15,12 @@ import torch
 from lightning.pytorch import LightningDataModule
 from torch import Tensor
 from torch.utils.data import DataLoader
+from typing_extensions import override
 
 from ginv_lightning.data.points import RandomBatches
 from ginv_lightning.data.settings import require_positive
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.shapes import SetShape
+from ginv_sets.shape import SetShape
 
 # Coordinates stay within this half-width, so that turned sets stay in the unit disc
 # the generators draw into.
@@ -98,10 +99,12 @@ class SetData(LightningDataModule):
             self._sets = sets[: self.num_train].float(), sets[self.num_train :].float()
         return self._sets
 
+    @override
     def train_dataloader(self) -> DataLoader:
         batches = RandomBatches(self.train_sets, self.batch_size, self.batches_per_epoch, self.seed)
         return DataLoader(batches, batch_size=None)
 
+    @override
     def val_dataloader(self) -> DataLoader:
         return DataLoader(self.heldout_sets, batch_size=self.batch_size)
 

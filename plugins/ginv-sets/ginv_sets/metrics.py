@@ -16,6 +16,7 @@ import ot
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from torch import Tensor
+from typing_extensions import override
 
 from ginv_lightning.escnn_support.eval_mode import evaluating
 
@@ -49,6 +50,7 @@ class SetDistance(Callback):
         self.num_samples = num_samples
         self.seed = seed
 
+    @override
     def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if trainer.sanity_checking:
             return

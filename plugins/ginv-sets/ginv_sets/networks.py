@@ -22,8 +22,9 @@ from torch import Tensor, nn
 
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.nn.base import Discriminator, Generator
-from ginv_lightning.shapes import DataShape, SetShape
+from ginv_lightning.shapes import DataShape
 from ginv_sets.permutations import Permutations, RotationsAndPermutations
+from ginv_sets.shape import SetShape
 
 
 class ItemsAndMean(nn.Module):
@@ -70,7 +71,7 @@ class SetGenerator(Generator):
 
     Args:
         symmetry: ``S<k>``, or ``C<n> x S<k>`` for sets of 2-D points.
-        shape: the data's :class:`~ginv_lightning.shapes.SetShape`.
+        shape: the data's :class:`~ginv_sets.shape.SetShape`.
         width: features per item (vector channels under rotations).
         layers: DeepSets layers.
         noise: noise features per item (2-D noise vectors under rotations).

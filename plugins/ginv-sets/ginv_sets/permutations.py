@@ -18,8 +18,9 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from ginv_lightning.shapes import DataShape, SetShape
+from ginv_lightning.shapes import DataShape
 from ginv_lightning.symmetry.contract import GroupAction
+from ginv_sets.shape import SetShape
 
 Permutation = tuple[int, ...]
 # Enumerating more elements than this is refused: draw them with sample().

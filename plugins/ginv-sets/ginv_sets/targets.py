@@ -24,8 +24,8 @@ from torch import Tensor
 
 from ginv_lightning.data.targets import TargetLaw
 from ginv_lightning.errors import ConfigError
-from ginv_lightning.shapes import SetShape
 from ginv_sets.data import Ring
+from ginv_sets.shape import SetShape
 
 
 class RingSets(TargetLaw):

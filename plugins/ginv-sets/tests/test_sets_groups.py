@@ -7,8 +7,9 @@ from collections import Counter
 
 import pytest
 import torch
+from ginv_sets.shape import SetShape
 
-from ginv_lightning.shapes import ImageShape, SetShape
+from ginv_lightning.shapes import ImageShape
 from ginv_lightning.symmetry import resolve_group
 from ginv_lightning.symmetry.group_law import check_group_law
 from ginv_lightning.symmetry.registry import default_registry

@@ -7,8 +7,8 @@ import math
 import pytest
 import torch
 from ginv_sets.networks import SetDiscriminator, SetGenerator
+from ginv_sets.shape import SetShape
 
-from ginv_lightning.shapes import SetShape
 from ginv_lightning.symmetry import resolve_group
 
 

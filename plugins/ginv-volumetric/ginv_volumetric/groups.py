@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING
 from ginv_lightning.symmetry import GroupFamily
 
 if TYPE_CHECKING:
-    from ginv_lightning.symmetry.base import Symmetry
+    from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 
-def _octahedral() -> Symmetry:
+def _octahedral() -> EscnnGroup:
     from ginv_volumetric.octahedral import rotations
 
     return rotations()
 
 
-def _full_octahedral() -> Symmetry:
+def _full_octahedral() -> EscnnGroup:
     from ginv_volumetric.octahedral import rotations_and_reflections
 
     return rotations_and_reflections()

@@ -1,7 +1,7 @@
 """The octahedral groups on R^3, from escnn, with readable names for their elements.
 
 Every element is a signed permutation of the axes (a rotation or reflection
-that maps the cube onto itself), so ginv-lightning's ``Symmetry`` moves voxel
+that maps the cube onto itself), so ginv-lightning's ``EscnnGroup`` moves voxel
 grids exactly, by ``permute`` and ``flip``. The only thing added here is how
 ``ginv groups show`` names the elements: escnn prints them as quaternions.
 """
@@ -12,12 +12,12 @@ import numpy as np
 from escnn import gspaces
 from escnn.group import GroupElement
 
-from ginv_lightning.symmetry.base import Symmetry
+from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
 AXIS_NAMES = {(1, 0, 0): "x", (0, 1, 0): "y", (0, 0, 1): "z"}
 
 
-class CubeSymmetry(Symmetry):
+class CubeSymmetry(EscnnGroup):
     """A subgroup of the cube's symmetries, its elements named by what they do."""
 
     def element_label(self, element: GroupElement) -> str:
@@ -25,13 +25,13 @@ class CubeSymmetry(Symmetry):
         return f"{describe_orthogonal(matrix)} [{coordinate_map(matrix)}]"
 
 
-def rotations() -> Symmetry:
+def rotations() -> EscnnGroup:
     """The rotation group of the cube (chiral octahedral group O), order 24."""
     _quiet_escnn_cache()
     return CubeSymmetry("octahedral", gspaces.octaOnR3())
 
 
-def rotations_and_reflections() -> Symmetry:
+def rotations_and_reflections() -> EscnnGroup:
     """The full octahedral group O_h = O x {1, -1}, order 48."""
     _quiet_escnn_cache()
     return CubeSymmetry("full_octahedral", gspaces.fullOctaOnR3())

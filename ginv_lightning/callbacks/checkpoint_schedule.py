@@ -13,27 +13,34 @@ from __future__ import annotations
 
 from lightning.pytorch import LightningModule, Trainer
 from lightning.pytorch.callbacks import ModelCheckpoint
+from typing_extensions import override
+
+from ginv_lightning.lightning_private import save_checkpoint_now
 
 
 class ScheduledCheckpoint(ModelCheckpoint):
     """``ModelCheckpoint`` that also saves at every epoch end and at the end of training."""
 
+    @override
     def on_train_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.monitor is not None:
             return super().on_train_epoch_end(trainer, pl_module)
         self._save_now(trainer)
         return None
 
+    @override
     def on_validation_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.monitor is not None:
             super().on_validation_end(trainer, pl_module)
 
+    @override
     def on_train_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         if self.monitor is not None:
             return super().on_train_end(trainer, pl_module)
         self._save_now(trainer)
         return None
 
+    @override
     def on_exception(
         self, trainer: Trainer, pl_module: LightningModule, exception: BaseException
     ) -> None:
@@ -41,8 +48,4 @@ class ScheduledCheckpoint(ModelCheckpoint):
             self._save_now(trainer)
 
     def _save_now(self, trainer: Trainer) -> None:
-        if self._should_skip_saving_checkpoint(trainer):  # this step is saved already
-            return
-        candidates = self._monitor_candidates(trainer)
-        self._save_topk_checkpoint(trainer, candidates)
-        self._save_last_checkpoint(trainer, candidates)
+        save_checkpoint_now(self, trainer)

@@ -11,11 +11,15 @@ from typing import Any
 
 from lightning.pytorch import Callback, LightningModule, Trainer
 from lightning.pytorch.loggers import WandbLogger
+from typing_extensions import override
 
-KEY = "ginv_run"
+from ginv_lightning.persistence.checkpoint_keys import RUN_KEY
 
 
 class RunIdentity(Callback):
+    """Writes the W&B run id of this run into every checkpoint (under ``RUN_KEY``)."""
+
+    @override
     def on_save_checkpoint(
         self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
     ) -> None:
@@ -23,4 +27,4 @@ class RunIdentity(Callback):
         for logger in trainer.loggers:
             if isinstance(logger, WandbLogger):
                 identity["wandb_id"] = logger.version
-        checkpoint[KEY] = identity
+        checkpoint[RUN_KEY] = identity
