@@ -21,7 +21,9 @@ $(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	    echo "escnn needs py3nj, which needs a Fortran compiler: install gfortran (e.g. apt-get install gfortran) and re-run" >&2; exit 1; \
 	  fi; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	# --no-compile: Python compiles (and caches) only the modules that get imported,
+	# instead of pip compiling every file of torch & co. up front
+	$(BIN)/pip install -q --no-compile -c constraints.txt -e '.[dev]'
 	touch $@
 
 run: setup
@@ -29,7 +31,7 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/pytest -q -n auto --dist loadfile
+	$(BIN)/pytest -q -n auto --dist loadfile --durations=15
 
 lint: setup
 	$(BIN)/ruff check .

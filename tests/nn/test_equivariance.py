@@ -91,11 +91,27 @@ def test_escnn_check_equivariance_passes(spec):
 # equivariant only up to discretisation: 3x3 steerable kernels and bilinear
 # resampling of the image. Measured at random initialisation on 32-px images:
 # discriminator scores of smooth images move by at most 9% (C8), 0.2% (SO2), 2%
-# (O2) of their mean magnitude (five seeds); generator outputs (rough at
-# initialisation), compared after a 2-px Gaussian blur, by up to 55% in relative
-# L2 (twenty seeds). Elements that map the grid to itself stay exact (1e-5).
+# (O2) of their mean magnitude (five seeds). Elements that map the grid to itself
+# stay exact (1e-5). A same-shape plain CNN's scores move by less than 1% on these
+# smooth images too, so this bound does not tell an invariant network from an
+# ordinary one (nor did relative measures tried on oriented gratings); it only
+# guards against a gross break.
 DISCRIMINATOR_TOLERANCE = 0.15
-GENERATOR_BLURRED_TOLERANCE = 0.75
+# Generator outputs (rough at initialisation) are compared after a 3-px Gaussian
+# blur, relative to the blurred distance between two different samples: at most
+# 0.55 (C8), 0.17 (SO2), 0.24 (O2) over seeds 0-4, where an output that does not
+# move at all (the negative control below) scores at least 0.71, 0.34, 0.41.
+GENERATOR_BLURRED_BOUND = {"C8": 0.63, "SO2": 0.25, "O2": 0.32}
+
+
+def _blurred_error(moved: torch.Tensor, target: torch.Tensor, images: torch.Tensor) -> float:
+    """Mean blurred distance of ``moved`` from ``target``, per blurred distance between samples."""
+
+    def blur(x: torch.Tensor) -> torch.Tensor:
+        return gaussian_blur(x, 13, 3.0)
+
+    between = (blur(images) - blur(images.roll(1, 0))).flatten(1).norm(dim=1).mean()
+    return float((blur(moved) - blur(target)).flatten(1).norm(dim=1).mean() / between)
 
 
 @pytest.mark.parametrize("spec", ["C8", "SO2", "O2"])
@@ -104,27 +120,40 @@ def test_interpolated_groups_are_invariant_within_the_documented_bound(spec):
     torch.manual_seed(0)
     image = ImageShape(1, 32)
     discriminators = small_discriminators(symmetry, image)
-    generator = small_generator(symmetry, image)
     x = smooth_images(n=6, size=32, channels=1)
-    z = generator.sample_latent(6).double()
     elements = symmetry.elements() if symmetry.is_finite else symmetry.sample(6)
     with torch.no_grad():
-        images = generator(z)
         for g in elements:
-            exact = symmetry.is_exact(g)
             for discriminator in discriminators.values():
                 reference = discriminator(x)
                 error = float(((discriminator(symmetry.act(g, x)) - reference).abs()).max())
-                bound = 1e-4 if exact else DISCRIMINATOR_TOLERANCE
+                bound = 1e-4 if symmetry.is_exact(g) else DISCRIMINATOR_TOLERANCE
                 assert error / float(reference.abs().mean()) <= bound
-            moved = generator(symmetry.act_fields(g, z, generator.latent_type))
-            target = symmetry.act(g, images)
-            if exact:
-                assert relative_error(moved, target) <= 1e-5
-            else:
-                blurred = gaussian_blur(moved, 9, 2.0) - gaussian_blur(target, 9, 2.0)
-                error = float(blurred.norm() / gaussian_blur(target, 9, 2.0).norm())
-                assert error <= GENERATOR_BLURRED_TOLERANCE
+
+
+@pytest.mark.parametrize("spec", ["C8", "SO2", "O2"])
+def test_interpolated_generators_are_equivariant_and_an_unmoved_output_is_not(spec):
+    """The negative control: a generator whose output ignores ``g`` (``G(z)`` compared
+    with ``g.G(z)``) must break the bound that the equivariant ``G(g.z)`` keeps."""
+    symmetry = resolve_group(spec)
+    bound = GENERATOR_BLURRED_BOUND[spec]
+    for seed in range(3):
+        unmoved = []
+        torch.manual_seed(seed)
+        generator = small_generator(symmetry, ImageShape(1, 32))
+        z = generator.sample_latent(8).double()
+        elements = symmetry.elements() if symmetry.is_finite else symmetry.sample(6)
+        with torch.no_grad():
+            images = generator(z)
+            for g in elements:
+                moved = generator(symmetry.act_fields(g, z, generator.latent_type))
+                target = symmetry.act(g, images)
+                if symmetry.is_exact(g):
+                    assert relative_error(moved, target) <= 1e-5
+                    continue
+                assert _blurred_error(moved, target, images) <= bound, (seed, str(g))
+                unmoved.append(_blurred_error(images, target, images))
+        assert max(unmoved) > bound, (seed, unmoved)
 
 
 def test_symmetrized_generator_output_law_is_invariant_for_any_base():
