@@ -21,9 +21,7 @@ $(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	    echo "escnn needs py3nj, which needs a Fortran compiler: install gfortran (e.g. apt-get install gfortran) and re-run" >&2; exit 1; \
 	  fi; }
 	$(PYTHON) -m venv $(VENV)
-	# --no-compile: Python compiles (and caches) only the modules that get imported,
-	# instead of pip compiling every file of torch & co. up front
-	$(BIN)/pip install -q --no-compile -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
 run: setup
