@@ -10,11 +10,14 @@ returning its inputs unchanged) fails the "on" cases.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import pytest
 import torch
 from lightning.pytorch import Callback
 
 from ginv_lightning.data import RotDigits
+from ginv_lightning.gan.module import GAN
 from ginv_lightning.quiet_trainer import quiet_trainer
 from tests.tiny_gan import tiny_gan
 
@@ -28,18 +31,30 @@ class _Recorder(Callback):
             self.real = (batch[0] if isinstance(batch, list | tuple) else batch).clone()
 
 
-def _first_discriminator_step(augment: bool, augment_generated: bool):
+class _FirstStep(NamedTuple):
+    module: GAN
+    generator_before: list[torch.Tensor]  # the generator's parameters before the step
+    real: torch.Tensor
+    fake: torch.Tensor
+    real_seen: torch.Tensor
+    fake_seen: torch.Tensor
+
+
+def _first_discriminator_step(**options: Any) -> _FirstStep:
+    """One batch (a D and a G step) of the tiny plain GAN with ``options``, and what D saw."""
     torch.manual_seed(0)
-    module = tiny_gan(plain=True, augment=augment, augment_generated=augment_generated)
+    module = tiny_gan(plain=True, **options)
     seen: list[torch.Tensor] = []
     made: list[torch.Tensor] = []
     module.discriminator.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))
     module.generator.register_forward_hook(lambda *out: made.append(out[-1].detach()))
     recorder = _Recorder()
     data = RotDigits(image_size=8, num_train=32, batch_size=32)
-    quiet_trainer(2, [recorder]).fit(module, datamodule=data)  # one batch: a D and a G step
+    before = [p.detach().clone() for p in module.generator.parameters()]
+    quiet_trainer(2, [recorder]).fit(module, datamodule=data)
     both = seen[0]  # the discriminator step scores real and generated images together
-    return module.symmetry, recorder.real, made[0], both[: len(both) // 2], both[len(both) // 2 :]
+    half = len(both) // 2
+    return _FirstStep(module, before, recorder.real, made[0], both[:half], both[half:])
 
 
 def _moves(symmetry, source: torch.Tensor, seen: torch.Tensor) -> list[str]:
@@ -62,11 +77,13 @@ def _moves(symmetry, source: torch.Tensor, seen: torch.Tensor) -> list[str]:
 def test_the_discriminator_sees_moved_inputs_exactly_where_configured(
     augment, augment_generated, real_moved, fake_moved
 ):
-    symmetry, real, fake, real_seen, fake_seen = _first_discriminator_step(
-        augment, augment_generated
-    )
+    step = _first_discriminator_step(augment=augment, augment_generated=augment_generated)
+    symmetry = step.module.symmetry
     identity = str(symmetry.identity)
-    for source, seen, moved in ((real, real_seen, real_moved), (fake, fake_seen, fake_moved)):
+    for source, seen, moved in (
+        (step.real, step.real_seen, real_moved),
+        (step.fake, step.fake_seen, fake_moved),
+    ):
         elements = _moves(symmetry, source, seen)
         if moved:
             assert any(e != identity for e in elements) and len(set(elements)) > 1
@@ -80,22 +97,12 @@ def test_diff_augment_reaches_the_discriminator_on_both_sides_and_passes_gradien
     Breaking the wiring (``_augmented`` skipping ``diff_augment``) fails the first
     asserts; a transform that cut the graph would leave the generator without a gradient.
     """
-    torch.manual_seed(0)
-    module = tiny_gan(plain=True, diff_augment=["color", "translation", "cutout"])
-    seen: list[torch.Tensor] = []
-    made: list[torch.Tensor] = []
-    module.discriminator.register_forward_pre_hook(lambda _, args: seen.append(args[0].detach()))
-    module.generator.register_forward_hook(lambda *out: made.append(out[-1].detach()))
-    recorder = _Recorder()
-    data = RotDigits(image_size=8, num_train=32, batch_size=32)
-    before = [p.detach().clone() for p in module.generator.parameters()]
-    quiet_trainer(2, [recorder]).fit(module, datamodule=data)
-    real_seen, fake_seen = seen[0][:32], seen[0][32:]
-    for source, shown in ((recorder.real, real_seen), (made[0], fake_seen)):
+    step = _first_discriminator_step(diff_augment=["color", "translation", "cutout"])
+    for source, shown in ((step.real, step.real_seen), (step.fake, step.fake_seen)):
         changed = (source - shown).flatten(1).abs().amax(1) > 1e-3
         assert bool(changed.all())
-    after = list(module.generator.parameters())
-    assert any(not torch.equal(a, b) for a, b in zip(before, after, strict=True))
+    after = list(step.module.generator.parameters())
+    assert any(not torch.equal(a, b) for a, b in zip(step.generator_before, after, strict=True))
 
 
 def test_diff_augment_refuses_unknown_policies_in_one_line():
