@@ -109,9 +109,14 @@ def data_from_config(name_or_path: str | Path) -> LightningDataModule:
     ``data:`` section is enough and the model's group is never built.
     """
     path, config = read_config(name_or_path)
+    return build_data(config, str(path))
+
+
+def build_data(config: Mapping[str, Any], source: str = "config") -> LightningDataModule:
+    """Instantiate only the ``data:`` section of a config (the data module, not loaded yet)."""
     if "data" not in config:
         raise ConfigError(
-            f"{path} has no data: section; give a `ginv fit` config or one with just `data:`"
+            f"{source} has no data: section; give a `ginv fit` config or one with just `data:`"
         )
     parser = LightningArgumentParser(exit_on_error=False)
     parser.add_lightning_class_args(LightningDataModule, "data", subclass_mode=True)
@@ -119,7 +124,7 @@ def data_from_config(name_or_path: str | Path) -> LightningDataModule:
         parsed = parser.parse_object({"data": config["data"]})
         return parser.instantiate(parsed).data
     except ArgumentError as exc:
-        raise ConfigError(f"{path}: {_first_line(exc)}") from None
+        raise ConfigError(f"{source}: {_first_line(exc)}") from None
 
 
 def experiment_sections(dumped: Mapping[str, Any]) -> dict[str, Any]:

@@ -49,3 +49,12 @@ def description(path: Path) -> str:
                 break
             lines.append(line.lstrip("#").strip())
     return " ".join(lines)
+
+
+def config_name(name_or_path: str | Path) -> str:
+    """A config's name: a shipped name as it is, a path's file name without ``.yaml``
+    (``my_configs/tiles_d4.yaml`` and ``tiles_d4`` name the same; a name with dots keeps them)."""
+    name = Path(name_or_path).name
+    for suffix in (SUFFIX, ".yml"):
+        name = name.removesuffix(suffix)
+    return name

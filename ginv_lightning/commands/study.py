@@ -10,6 +10,8 @@ import argparse
 import csv
 from pathlib import Path
 
+from ginv_lightning.grid.command_line import add_grid_arguments
+
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
@@ -25,31 +27,55 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         help="study YAML: a shipped name (study_gmm_c4, `ginv configs list`) or a path",
     )
     parser.add_argument("--out", help="output directory (default: the config's `out`)")
-    parser.add_argument("--workers", type=int, help="worker processes (default: the config's)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="runs side by side in worker processes, with --launcher local (default: the config's)",
+    )
     parser.add_argument(
         "--analyse-only",
         action="store_true",
         help="skip training; summarise the runs already in the output directory",
     )
+    add_grid_arguments(parser, "")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from ginv_lightning.errors import ConfigError
+    from ginv_lightning.grid.command_line import launcher_from, trainer_flags
+    from ginv_lightning.grid.engine import run_grid
+    from ginv_lightning.grid.records import RecordFolder
     from ginv_lightning.shipped_configs import find_config
     from ginv_lightning.study.analysis import analyse
     from ginv_lightning.study.config_file import load_config
-    from ginv_lightning.study.grid_runner import noise_floor, run_grid
+    from ginv_lightning.study.grid import StudyGrid
     from ginv_lightning.study.plot import plot_convergence, plot_w1_vs_n
     from ginv_lightning.study.report import summary_markdown, write_summary
+    from ginv_lightning.study.results import write_results
 
-    config = load_config(find_config(args.config), out=args.out, workers=args.workers)
+    path = find_config(args.config)
+    config = load_config(path, out=args.out, workers=args.workers, trainer=trainer_flags(args))
+    if args.workers is not None and args.launcher != "local":
+        raise ConfigError(f"--workers is for --launcher local; {args.launcher} runs a job per run")
+    launcher = launcher_from(args, config.slurm, config.workers if args.launcher == "local" else 1)
+    grid = StudyGrid(config)
+    trace, samples = config.evaluation.trace, config.evaluation.samples
+
+    def write(done: dict) -> None:
+        write_results(config.out, done.values(), grid.floor, trace)
+
+    def show_floor() -> None:
+        floor = grid.floor
+        print(f"Noise floor of W1 at {samples} {config.target.unit}: {floor[0]:.4f} "
+              f"+- {floor[1]:.4f}", flush=True)  # fmt: skip
+
     if args.analyse_only:
-        from ginv_lightning.study.records import Records
-
-        records = Records(config.out, config.fingerprint())
-        records.write_csv(records.load(), noise_floor(config), config.evaluation.trace)
+        records = RecordFolder(grid)
+        records.check_owner()
+        write(records.finished())
     else:
-        run_grid(config)
+        write(run_grid(grid, launcher, on_record=write, on_start=show_floor))
     results = config.out / "results.csv"
     rows = _read_rows(results)
     if not rows:

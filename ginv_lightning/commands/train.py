@@ -70,7 +70,7 @@ class LoggedConfig(SaveConfigCallback):
         self, trainer: Trainer, pl_module: LightningModule, checkpoint: dict[str, Any]
     ) -> None:
         if self._experiment is None:  # the config does not change during a run: dump it once
-            self._experiment = describe(config_name(self.config), self._resolved())
+            self._experiment = describe(experiment_name(self.config), self._resolved())
         checkpoint[EXPERIMENT_KEY] = self._experiment
 
     _experiment: dict[str, Any] | None = None
@@ -86,7 +86,7 @@ def resolved(parser: LightningArgumentParser, config: Any) -> dict[str, Any]:
     return values
 
 
-def config_name(config: Any) -> str:
+def experiment_name(config: Any) -> str:
     """The name of a run's experiment: its (last) config file's stem, else ``ginv``."""
     files = config.get("config") or []
     return Path(str(files[-1])).stem if files else "ginv"
@@ -159,7 +159,7 @@ class GinvCLI(PrivateCLIHooks):
         config = self.config[self.subcommand]
         check_output_folders(config)
         self.experiment = describe(
-            config_name(config), resolved(self.parser_for(self.subcommand), config)
+            experiment_name(config), resolved(self.parser_for(self.subcommand), config)
         )
         ckpt_path, root = config.get("ckpt_path"), runs_root(config)
         if self.subcommand == "fit" and ckpt_path == "last" and root is not None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from ginv_lightning.errors import ConfigError, config_error
+from ginv_lightning.grid.trainer import FLOAT32, CellTrainer, cell_trainer
 from ginv_lightning.metrics.quality import MetricsConfig
-from ginv_lightning.shipped_configs import find_config
+from ginv_lightning.shipped_configs import config_name, find_config
 
 KEY = "compare"
 DISTANCES = ("swd", "fid", "kid", "fid_intra")  # what a table's ratios may compare
@@ -33,52 +33,6 @@ class Cell:
         """The cell's name in file names: the config's name, however it was given, then
         fraction and seed (``my_configs/tiles_d4.yaml`` and ``tiles_d4`` name the same)."""
         return f"{config_name(self.config)}-f{self.fraction:g}-s{self.seed}"
-
-
-def config_name(config: str) -> str:
-    """A config's name: a shipped name as it is, a path's file name without ``.yaml``."""
-    name = Path(config).name
-    for suffix in (".yaml", ".yml"):
-        name = name.removesuffix(suffix)
-    return name
-
-
-# Accelerators a cell may train on (Lightning's names); "auto" picks what the machine has.
-ACCELERATORS = ("auto", "cpu", "gpu", "cuda", "mps", "tpu")
-PRECISIONS = ("32-true", "32", "bf16-mixed", "16-mixed", "bf16-true", "16-true", "64-true")
-
-
-@dataclass(frozen=True)
-class CellTrainer:
-    """The machine every cell trains and is measured on: one device, of ``accelerator``.
-
-    ``precision`` changes what is computed, so a cell's record depends on it;
-    the accelerator does not (a cell finished on a GPU is reused on a CPU).
-    """
-
-    accelerator: str = "auto"
-    devices: int = 1
-    precision: str = "32-true"
-
-    def check(self, origin: Callable[[str], str]) -> None:
-        """One-line errors; ``origin(key)`` says where a setting came from (``--trainer.``)."""
-        if self.accelerator not in ACCELERATORS:
-            raise ConfigError(f"{origin('accelerator')}accelerator {self.accelerator!r} is not "
-                              f"one of {', '.join(ACCELERATORS)}")  # fmt: skip
-        if self.precision not in PRECISIONS:
-            raise ConfigError(f"{origin('precision')}precision {self.precision!r} is not one "
-                              f"of {', '.join(PRECISIONS)}")  # fmt: skip
-        if self.devices != 1:
-            raise ConfigError(
-                f"{origin('devices')}devices {self.devices!r}: each cell trains "
-                "on one device (cells run side by side as jobs: --launcher)"
-            )
-        if self.accelerator in ("gpu", "cuda"):
-            import torch
-
-            if not torch.cuda.is_available():
-                raise ConfigError(f"{origin('accelerator')}accelerator {self.accelerator!r}: no "
-                                  "CUDA device is visible here; use auto or cpu")  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -112,7 +66,10 @@ class Table:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Every table of one comparison file, and how each cell is measured."""
+    """Every table of one comparison file, and how each cell is measured: a grid of fits."""
+
+    kind: ClassVar[str] = "comparison"
+    records_folder: ClassVar[str] = "cells"
 
     tables: tuple[Table, ...]
     seeds: tuple[int, ...]
@@ -127,6 +84,26 @@ class Comparison:
 
     def table(self, title: str) -> Table:
         return next(table for table in self.tables if table.title == title)
+
+    def spec(self) -> dict[str, Any]:
+        return {"tables": [asdict(table) for table in self.tables], "seeds": list(self.seeds)}
+
+    def record_name(self, cell: Cell) -> str:
+        return f"{slug(cell.table)}--{cell.name}"
+
+    def run_cell(self, cell: Cell, record: Path) -> dict[str, Any]:
+        from ginv_lightning.comparison.train_cell import train_cell
+
+        return train_cell(cell, self.table(cell.table), self.metrics, self.trainer, record)
+
+    def describe(self, cell: Cell, record: dict[str, Any]) -> str:
+        metric = self.table(cell.table).metric
+        value = record.get(metric)
+        shown = "-" if value is None else f"{value:.2f}"
+        return (
+            f"{cell.table} | {cell.config} fraction {cell.fraction:g} seed {cell.seed}: "
+            f"{metric} {shown}"
+        )
 
     def fingerprint(self, cell: Cell) -> str:
         """Equal when a finished cell can be reused: the same fit, measured the same way.
@@ -143,7 +120,7 @@ class Comparison:
         }
         if table.curve_every is not None:  # older records: no curve
             settings["curve_every"] = table.curve_every
-        if self.trainer.precision not in ("32-true", "32"):  # older records: float32, unsaid
+        if self.trainer.precision not in FLOAT32:  # older records: float32, unsaid
             settings["precision"] = self.trainer.precision
         text = json.dumps(settings, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
@@ -180,23 +157,16 @@ def load_comparison(
         if twice:
             raise ConfigError(f"{path}: table {table.title!r}: two configs are named "
                               f"{twice[0]!r}; rename one (records are named by it)")  # fmt: skip
-    cell_trainer = _cell_trainer(path, section.get("trainer") or {}, trainer or {})
+    machine = cell_trainer(f"{path}: {KEY}.trainer", section.get("trainer") or {}, trainer or {})
     where = Path(out or section.get("out", "runs/compare"))
     slurm = dict(section.get("slurm") or {})
     name = config_name(str(path))
-    return Comparison(tables, seeds, where, metrics, cell_trainer, name, slurm)
+    return Comparison(tables, seeds, where, metrics, machine, name, slurm)
 
 
-def _cell_trainer(path: Path, spec: dict[str, Any], flags: dict[str, Any]) -> CellTrainer:
-    """The file's ``trainer:`` settings, then the command line's ``--trainer.*`` over them."""
-    accepted = {"accelerator", "devices", "precision"}
-    unknown = sorted(set(spec) - accepted)
-    if unknown:
-        raise ConfigError(f"{path}: unknown {KEY}.trainer keys {unknown}; accepted: "
-                          f"{', '.join(sorted(accepted))}")  # fmt: skip
-    trainer = CellTrainer(**{**spec, **flags})
-    trainer.check(lambda key: "--trainer." if key in flags else f"{path}: {KEY}.trainer.")
-    return trainer
+def slug(title: str) -> str:
+    """A table title as a file name: lower case, anything but letters and digits as ``_``."""
+    return "".join(c if c.isalnum() else "_" for c in title.lower()).strip("_")
 
 
 def _table(path: Path, entry: dict[str, Any]) -> Table:

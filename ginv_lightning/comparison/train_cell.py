@@ -14,8 +14,9 @@ from ginv_lightning.callbacks.metrics import GenerativeMetrics
 from ginv_lightning.callbacks.progress import ProgressLine
 from ginv_lightning.comparison.kept_model import keep_model
 from ginv_lightning.comparison.pictures import keep_samples
-from ginv_lightning.comparison.spec import Cell, CellTrainer, Table
+from ginv_lightning.comparison.spec import Cell, Table
 from ginv_lightning.experiment import build_experiment, read_config
+from ginv_lightning.grid.trainer import CellTrainer
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.quiet_trainer import quiet_trainer
 

@@ -19,6 +19,8 @@ import yaml
 from ginv_lightning.class_paths import import_class
 from ginv_lightning.data.targets import GaussianMixture, PlanarTarget, SymmetricCurve, TargetLaw
 from ginv_lightning.errors import ConfigError, config_error
+from ginv_lightning.grid.trainer import FLOAT32, CellTrainer, cell_trainer
+from ginv_lightning.shipped_configs import config_name
 from ginv_lightning.study.run_settings import KINDS, Cell, Networks, Training
 
 TARGETS: dict[str, type[PlanarTarget]] = {
@@ -62,6 +64,13 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class StudyConfig:
+    """A study file, checked: what to learn, on which grid, trained and measured how, where.
+
+    ``trainer`` is the machine every run trains on (``--trainer.*``), ``slurm``
+    what each run's job asks for with ``--launcher slurm``, ``name`` the file's
+    name (whose folder ``out`` is).
+    """
+
     target: TargetLaw
     target_spec: dict[str, Any]
     out: Path
@@ -70,6 +79,9 @@ class StudyConfig:
     networks: Networks = field(default_factory=Networks)
     evaluation: Evaluation = field(default_factory=Evaluation)
     workers: int = 2
+    trainer: CellTrainer = field(default_factory=CellTrainer)
+    slurm: dict[str, Any] = field(default_factory=dict)
+    name: str = "study"
 
     def cells(self) -> list[Cell]:
         """Every run once, first seed first, so that early results already span the grids.
@@ -92,7 +104,12 @@ class StudyConfig:
 
     def fingerprint(self) -> str:
         """A hash of every setting that changes a run's result (not the grid or workers)."""
-        settings = {
+        text = json.dumps(self.settings(), sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting that changes a run's result, as JSON."""
+        settings: dict[str, Any] = {
             "target": self.target_spec,
             "training": dataclasses.asdict(self.training),
             "networks": dataclasses.asdict(self.networks),
@@ -102,8 +119,9 @@ class StudyConfig:
                 "trace": list(self.evaluation.trace),
             },
         }
-        text = json.dumps(settings, sort_keys=True)
-        return hashlib.sha256(text.encode()).hexdigest()[:16]
+        if self.trainer.precision not in FLOAT32:  # older records: float32, unsaid
+            settings["precision"] = self.trainer.precision
+        return settings
 
 
 def _with_reference(grid: Grid) -> list[str]:
@@ -113,8 +131,14 @@ def _with_reference(grid: Grid) -> list[str]:
     return groups
 
 
-def load_config(path: Path, out: Path | None = None, workers: int | None = None) -> StudyConfig:
-    """Read and validate a study config; ``out`` and ``workers`` override the file's."""
+def load_config(
+    path: Path,
+    out: Path | None = None,
+    workers: int | None = None,
+    trainer: dict[str, Any] | None = None,
+) -> StudyConfig:
+    """Read and validate a study config; ``out``, ``workers`` and ``trainer`` (the
+    ``--trainer.*`` flags) override the file's."""
     try:
         raw = yaml.safe_load(Path(path).read_text())
     except FileNotFoundError:
@@ -123,7 +147,7 @@ def load_config(path: Path, out: Path | None = None, workers: int | None = None)
         raise ConfigError(f"study config {path} is not valid YAML: {exc}") from None
     if not isinstance(raw, dict):
         raise ConfigError(f"study config {path} must be a mapping of sections")
-    accepted = {f.name for f in dataclasses.fields(StudyConfig)} - {"target_spec", "grids"}
+    accepted = {f.name for f in dataclasses.fields(StudyConfig)} - {"target_spec", "grids", "name"}
     _check_keys(raw, accepted | {"grid"}, "")
     if "target" not in raw:
         raise ConfigError(f"study config {path} needs a target: section")
@@ -137,6 +161,9 @@ def load_config(path: Path, out: Path | None = None, workers: int | None = None)
         networks=_section(Networks, raw.get("networks"), "networks"),
         evaluation=_section(Evaluation, raw.get("evaluation"), "evaluation"),
         workers=_positive_int(workers if workers is not None else raw.get("workers", 2), "workers"),
+        trainer=cell_trainer("trainer", raw.get("trainer") or {}, trainer or {}),
+        slurm=dict(_mapping(raw.get("slurm") or {}, "slurm")),
+        name=config_name(path),
     )
     _validate(config)
     return config
@@ -282,16 +309,22 @@ def _check_group(spec: str, config: StudyConfig, models: tuple[str, ...]) -> Non
 
 def _check_own_networks(spec: str, symmetry: Any, config: StudyConfig) -> None:
     """Build a group's own networks once, so that a wrong init_arg fails here, not in a worker."""
-    from ginv_lightning.study.models import builders
+    from ginv_lightning.nn.base import Discriminator, Generator
     from ginv_lightning.symmetry.escnn_group import EscnnGroup
 
     if isinstance(symmetry, EscnnGroup):
         return  # escnn MLPs: their fields are checked above
-    with config_error(f"grid.groups: {spec}", (ValueError,)):
-        made = builders("invariant", config.networks, symmetry)
-    for role, build in (("generator", made.generator), ("discriminator", made.discriminator)):
+    networks = config.networks
+    for role, base, path, options in (
+        ("generator", Generator, symmetry.generator, networks.group_generator),
+        ("discriminator", Discriminator, symmetry.discriminator, networks.group_discriminator),
+    ):
+        with config_error(f"grid.groups: {spec}", (ValueError,)):
+            network = import_class(
+                path, base, "the group's network", f"is not an importable {base.__name__}"
+            )
         with config_error(f"networks.group_{role} ({spec})"):
-            build(symmetry, config.target.data_shape)
+            network(symmetry, config.target.data_shape, **options)
 
 
 def _mapping(raw: Any, name: str) -> Mapping[str, Any]:

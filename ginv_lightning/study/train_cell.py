@@ -2,59 +2,64 @@
 
 from __future__ import annotations
 
-import math
 import time
-from dataclasses import dataclass
-from functools import partial
+from typing import Any
 
 import torch
 from lightning.pytorch import Callback, LightningModule, Trainer, seed_everything
 from typing_extensions import override
 
+from ginv_lightning.callbacks.progress import ProgressLine
 from ginv_lightning.data.points import TargetPoints
 from ginv_lightning.data.targets import TargetLaw
-from ginv_lightning.gan.losses import Wasserstein
+from ginv_lightning.experiment import build_data, build_experiment
 from ginv_lightning.gan.module import GAN
-from ginv_lightning.gan.penalties import GradientPenalty
+from ginv_lightning.grid.trainer import CellTrainer
 from ginv_lightning.metrics.wasserstein import wasserstein1
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.quiet_trainer import quiet_trainer
-from ginv_lightning.study.models import builders
-from ginv_lightning.study.run_settings import G_STEPS_PER_EPOCH, Cell, Networks, Outcome, Training
+from ginv_lightning.study.cell_config import cell_config
+from ginv_lightning.study.run_settings import Cell, Networks, Outcome, Training
 from ginv_lightning.symmetry import resolve_group
 from ginv_lightning.symmetry.contract import GroupAction
 
 
 def evaluate_cell(
     cell: Cell,
-    target: TargetLaw,
+    target: dict[str, Any],
     training: Training,
     networks: Networks,
     eval_samples: int,
     heldout_seed: int,
     trace: tuple[float, ...] = (),
+    machine: CellTrainer | None = None,
 ) -> Outcome:
-    """Train (unless ``cell.model`` is ``empirical``) and measure W1 to the held-out samples."""
+    """Train (unless ``cell.model`` is ``empirical``) and measure W1 to the held-out samples.
+
+    ``target`` is the study's ``target:`` section; the cell is built from its
+    ``ginv fit`` sections (:func:`~ginv_lightning.study.cell_config.cell_config`).
+    """
     start = time.perf_counter()
-    data = TargetPoints(
-        target,
-        num_train=cell.n,
-        batch_size=training.batch_size,
-        num_heldout=eval_samples,
-        seed=cell.seed,
-        heldout_seed=heldout_seed,
-        batches_per_epoch=G_STEPS_PER_EPOCH * training.n_critic,  # whole generator turns
-    )
+    symmetry = resolve_group(cell.group)
+    config = cell_config(cell, target, training, networks, eval_samples, heldout_seed, symmetry)
     if cell.model == "empirical":
-        orbit = symmetrised(resolve_group(cell.group), data.train_points)
-        return Outcome(target_w1(target, orbit, data.heldout_points), time.perf_counter() - start)
+        data = build_data(config, f"study cell {cell.name}")
+        assert isinstance(data, TargetPoints)
+        orbit = symmetrised(symmetry, data.train_points)
+        w1 = target_w1(data.target, orbit, data.heldout_points)
+        return Outcome(w1, time.perf_counter() - start)
     seed_everything(cell.seed, verbose=False)
-    model = build_gan(cell, training, networks, data)
+    experiment = build_experiment(config, source=f"study cell {cell.name}")
+    model, data = experiment.model, experiment.data
+    assert isinstance(data, TargetPoints)
+    machine = machine or CellTrainer("cpu")
     steps_per_g = training.n_critic + 1  # Lightning counts every optimiser step
-    tracer = TraceW1(target, data, eval_samples, cell.seed, trace, training.steps)
-    trainer = quiet_trainer(training.steps * steps_per_g, [tracer])
+    tracer = TraceW1(data, eval_samples, cell.seed, trace, training.steps)
+    steps = training.steps * steps_per_g
+    callbacks = [tracer, ProgressLine(cell.name, steps)]  # a line every 30 s of a long run
+    trainer = quiet_trainer(steps, callbacks, machine.accelerator, machine.precision)
     trainer.fit(model, datamodule=data)
-    w1 = target_w1(target, sample(model, eval_samples, cell.seed), data.heldout_points)
+    w1 = target_w1(data.target, sample(model, eval_samples, cell.seed), data.heldout_points)
     return Outcome(
         w1=w1,
         seconds=time.perf_counter() - start,
@@ -64,50 +69,14 @@ def evaluate_cell(
     )
 
 
-def build_gan(cell: Cell, training: Training, networks: Networks, data: TargetPoints) -> GAN:
-    made = builders(cell.model, networks, resolve_group(cell.group))
-    adam_g = partial(torch.optim.Adam, lr=training.lr_g, betas=training.betas)
-    adam_d = partial(torch.optim.Adam, lr=training.lr_d, betas=training.betas)
-    decay = None
-    if training.lr_decay:
-        epochs = math.ceil(training.steps / G_STEPS_PER_EPOCH)
-        decay = partial(torch.optim.lr_scheduler.LambdaLR, lr_lambda=LinearDecay(epochs))
-    return GAN(
-        generator=made.generator,
-        discriminator=made.discriminator,
-        group=cell.group,
-        data_shape=data.data_shape,
-        loss=Wasserstein(),
-        penalty=GradientPenalty(training.penalty, one_sided=training.one_sided),
-        augment=made.augment,
-        augment_generated=False,  # data augmentation: the training set, not the generator
-        n_critic=training.n_critic,
-        ema_decay=training.ema_decay,
-        optimizer_g=adam_g,
-        optimizer_d=adam_d,
-        scheduler_g=decay,
-        scheduler_d=decay,
-    )
-
-
-@dataclass(frozen=True)
-class LinearDecay:
-    """Learning-rate factor 1 - epoch / epochs (a picklable ``lr_lambda``)."""
-
-    epochs: int
-
-    def __call__(self, epoch: int) -> float:
-        return max(0.0, 1 - epoch / self.epochs)
-
-
 def target_w1(target: TargetLaw, x: torch.Tensor, y: torch.Tensor) -> float:
     """W1 between two samples of the target's kind, in the target's metric."""
-    return wasserstein1(target.embed(x), target.embed(y))
+    return wasserstein1(target.embed(x.cpu()), target.embed(y.cpu()))
 
 
 def sample(model: GAN, n: int, seed: int) -> torch.Tensor:
     """``n`` samples from the EMA generator, with seeded noise."""
-    return model.sample(n, generator=torch.Generator().manual_seed(seed)).double()
+    return model.sample(n, generator=torch.Generator().manual_seed(seed)).double().cpu()
 
 
 def symmetrised(symmetry: GroupAction, points: torch.Tensor) -> torch.Tensor:
@@ -123,14 +92,12 @@ class TraceW1(Callback):
 
     def __init__(
         self,
-        target: TargetLaw,
         data: TargetPoints,
         eval_samples: int,
         seed: int,
         fractions: tuple[float, ...],
         g_steps: int,
     ) -> None:
-        self.target = target
         self.data = data
         self.eval_samples = eval_samples
         self.seed = seed
@@ -150,4 +117,4 @@ class TraceW1(Callback):
         if self.g_steps in self.at:
             generated = sample(pl_module, self.eval_samples, self.seed)
             heldout = self.data.heldout_points
-            self.values[self.at[self.g_steps]] = target_w1(self.target, generated, heldout)
+            self.values[self.at[self.g_steps]] = target_w1(self.data.target, generated, heldout)

@@ -178,6 +178,16 @@ def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):
     result = ginv("compare", "--config", str(other))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "holds the comparison 'tiny', not 'other'" in result.stderr and "--out" in result.stderr
+    # a file of the same name elsewhere, with other tables, is another comparison too
+    (tmp_path / "elsewhere").mkdir()
+    namesake = one_cell_file(tmp_path / "elsewhere", "faces_cnn")
+    document = yaml.safe_load(namesake.read_text())
+    document["compare"]["tables"][0]["title"] = "Faces other"
+    document["compare"]["out"] = str(tmp_path / "cmp")
+    namesake.write_text(yaml.safe_dump(document))
+    result = ginv("compare", "--config", str(namesake))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "holds another comparison named 'tiny' (tables ['Faces tiny'])" in result.stderr
     assert (tmp_path / "cmp" / "table.md").read_text() == before
 
 
@@ -187,7 +197,7 @@ def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):
         (["--trainer.accelerator", "abacus"], {}, "--trainer.accelerator 'abacus' is not one of"),
         ([], {"trainer": {"precision": "8-bit"}}, "compare.trainer.precision '8-bit' is not one"),
         (["--trainer.devices", "2"], {}, "each cell trains on one device"),
-        ([], {"trainer": {"acelerator": "cpu"}}, "unknown compare.trainer keys ['acelerator']"),
+        ([], {"trainer": {"acelerator": "cpu"}}, "compare.trainer: unknown keys ['acelerator']"),
     ],
 )
 def test_bad_trainer_settings_get_one_line_and_create_nothing(ginv, tmp_path, flags, section,

@@ -125,10 +125,13 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
     assert len(rows) == total
     assert len({(r["model"], r["group"], r["n"], r["seed"]) for r in rows}) == total
 
-    changed = write_config(tmp_path / "other.yaml", grid=grid, training={"steps": 21})
+    changed = write_config(tmp_path / "study.yaml", grid=grid, training={"steps": 21})
     refused = run_ginv("study", "--config", str(changed), "--out", str(out))
     assert refused.returncode == 2
     assert "other settings" in refused.stderr and "Traceback" not in refused.stderr
+    other = write_config(tmp_path / "other.yaml", grid=grid, workers=1)
+    refused = run_ginv("study", "--config", str(other), "--out", str(out))
+    assert refused.returncode == 2 and "holds the study 'study', not 'other'" in refused.stderr
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,13 @@ from ginv_sets.targets import RingSets
 
 from ginv_lightning.cli import main
 from ginv_lightning.errors import ConfigError
+from ginv_lightning.experiment import build_experiment
+from ginv_lightning.gan.module import GAN
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.nn.mlp import MLPDiscriminator, MLPGenerator
+from ginv_lightning.study.cell_config import cell_config
 from ginv_lightning.study.config_file import load_config
-from ginv_lightning.study.models import builders
+from ginv_lightning.study.run_settings import Cell
 from ginv_lightning.symmetry import resolve_group
 
 STUDY = Path(__file__).resolve().parents[1] / "configs" / "study_ring_sets_s8.yaml"
@@ -74,14 +77,20 @@ def test_the_ring_law_is_seeded_and_nested():
 
 def test_the_kinds_are_the_groups_own_networks_and_plain_mlps_with_as_many_parameters():
     config = load_config(STUDY)
-    symmetry, shape = resolve_group("S8"), config.target.data_shape
-    invariant = builders("invariant", config.networks, symmetry)
-    ordinary = builders("ordinary", config.networks, symmetry)
-    own_g, own_d = invariant.generator(symmetry, shape), invariant.discriminator(symmetry, shape)
-    plain_g, plain_d = ordinary.generator(symmetry, shape), ordinary.discriminator(symmetry, shape)
+    symmetry = resolve_group("S8")
+
+    def built(kind: str) -> GAN:
+        cell = Cell(kind, "S8", 16, 0)
+        sections = cell_config(cell, config.target_spec, config.training, config.networks,
+                               2000, 0, symmetry)  # fmt: skip
+        return build_experiment(sections).model
+
+    invariant, ordinary = built("invariant"), built("ordinary")
+    own_g, own_d = invariant.generator, invariant.discriminator
+    plain_g, plain_d = ordinary.generator, ordinary.discriminator
     assert isinstance(own_g, SetGenerator) and isinstance(own_d, SetDiscriminator)
     assert isinstance(plain_g, MLPGenerator) and isinstance(plain_d, MLPDiscriminator)
-    assert builders("augmentation", config.networks, symmetry).augment
+    assert built("augmentation").augmentation is not None and ordinary.augmentation is None
     for own, plain in ((own_g, plain_g), (own_d, plain_d)):
         assert 0.9 <= count_parameters(plain) / count_parameters(own) <= 1.1
     assert math.prod(plain_g.latent_shape) == math.prod(own_g.latent_shape)  # as much noise
