@@ -35,7 +35,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Every CUDA check in one go (bench, bf16/16-mixed fits, DDP), within 8 minutes; results
+# Every CUDA check in one go (bench, bf16/16-mixed fits, DDP, a compare), within 9 minutes; results
 # in docs/bench/gpu/. Without CUDA it says so and succeeds.
 gpu-check: setup
 	$(BIN)/python -m ginv_lightning.benchmark.gpu_check --out docs/bench/gpu

@@ -1,9 +1,11 @@
 """Every CUDA check in one go (``make gpu-check``), for a session that has a GPU at hand.
 
 The CPU machine the project is developed on cannot run them, so one command
-does them all within a fixed budget (8 minutes) and writes what it found under
+does them all within a fixed budget (9 minutes) and writes what it found under
 ``docs/bench/gpu/``: ``ginv bench --accelerator gpu``, 200-step fits of the
-RGB config in bf16-mixed and 16-mixed, and a DDP fit on every visible GPU.
+RGB config in bf16-mixed and 16-mixed, a DDP fit on every visible GPU, and
+the small comparison ``compare_smoke`` on the GPU (its records, table and
+pictures under ``compare/``).
 Each runs as its own ``ginv`` process with a timeout; pass/fail, wall time and
 the last logged losses go to ``gpu_check.json`` and ``gpu_check.md``. Without
 CUDA it says so and exits 0.
@@ -54,12 +56,14 @@ def plan(out: Path, config: Path) -> list[Check]:
            "--trainer.max_steps", "200", "--trainer.log_every_n_steps", "10",
            "--trainer.enable_progress_bar", "false", "--metrics.enabled", "false"]  # fmt: skip
     one = ["--trainer.devices", "1", "--trainer.precision"]
+    compare = ["compare", "--config", "compare_smoke", "--trainer.accelerator", "gpu"]
     bench = ["bench", "--accelerator", "gpu", "--out", str(out), "--rounds", "3", "--skip-fit"]
     return [
         Check("bench", bench, 150),
         Check("fit bf16-mixed", [*fit, *one, "bf16-mixed"], 90),
         Check("fit 16-mixed", [*fit, *one, "16-mixed"], 90),
         Check("fit ddp", [*fit, "--trainer.devices", "-1", "--trainer.strategy", "ddp"], 130),
+        Check("compare", [*compare, "--out", str(out / "compare")], 90),
     ]
 
 
@@ -105,7 +109,7 @@ def summary(checks: list[Check], config: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/bench/gpu"))
-    parser.add_argument("--budget", type=float, default=480.0, help="seconds for all checks")
+    parser.add_argument("--budget", type=float, default=540.0, help="seconds for all checks")
     args = parser.parse_args(argv)
     import torch
 
