@@ -39,7 +39,8 @@ def install_into(plugin: Path, target: Path, scratch: Path) -> None:
 
 def install_for_session(plugin: Path) -> Path:
     """Install the plugin into a new temporary folder, put first on ``sys.path`` (and the
-    group registry re-read); returns the folder, for :func:`remove_session_install`."""
+    group and metric registries re-read); returns the folder, for :func:`remove_session_install`."""
+    from ginv_lightning.metrics.registry import registered_metrics
     from ginv_lightning.symmetry.registry import default_registry
 
     root = Path(tempfile.mkdtemp(prefix=f"{plugin.name}-"))
@@ -48,15 +49,18 @@ def install_for_session(plugin: Path) -> Path:
     sys.path.insert(0, str(target))
     importlib.invalidate_caches()
     default_registry.cache_clear()
+    registered_metrics.cache_clear()
     return target
 
 
 def remove_session_install(target: Path) -> None:
     """Undo :func:`install_for_session`."""
+    from ginv_lightning.metrics.registry import registered_metrics
     from ginv_lightning.symmetry.registry import default_registry
 
     sys.path.remove(str(target))
     default_registry.cache_clear()
+    registered_metrics.cache_clear()
     shutil.rmtree(target.parent, ignore_errors=True)
 
 

@@ -24,7 +24,7 @@ class LearningCurve(Callback):
     Args:
         every: optimiser steps between points.
         keep: the measured names kept in each point (e.g. ``swd``, ``fid_orbit``).
-        settings: the metrics' settings (:class:`~ginv_lightning.metrics.quality.MetricsConfig`),
+        settings: the metrics' settings (:class:`~ginv_lightning.metrics.config.MetricsConfig`),
             usually with ``reference: val``.
     """
 

@@ -11,14 +11,16 @@ from torch import Tensor
 from typing_extensions import override
 
 from ginv_lightning.errors import ConfigError
+from ginv_lightning.metrics.config import MetricsConfig
 from ginv_lightning.metrics.features import build_features
-from ginv_lightning.metrics.quality import MetricsConfig, SampleQuality
+from ginv_lightning.metrics.quality import SampleQuality
 
 
 class GenerativeMetrics(Callback):
-    """FID, KID, SWD, digit scores and invariance diagnostics, logged under ``val/``.
+    """Every registered metric that applies to the data, logged under ``val/``.
 
-    Logged keys: ``val/fid``, ``val/kid`` (and ``val/kid_std``) with the sample
+    The built-in ones (:mod:`~ginv_lightning.metrics.registry`; a plugin adds more)
+    log ``val/fid``, ``val/kid`` (and ``val/kid_std``) with the sample
     counts they use, ``val/samples_generated`` and ``val/samples_reference``;
     ``val/fid_orbit``, the Fréchet distance between generated images and the same
     images moved by random group elements, on 8x8 average-pooled pixels (features
@@ -42,7 +44,7 @@ class GenerativeMetrics(Callback):
     Args:
         enabled: measure at all.
         settings: what and how to measure: the fields of
-            :class:`~ginv_lightning.metrics.quality.MetricsConfig`, declared (with
+            :class:`~ginv_lightning.metrics.config.MetricsConfig`, declared (with
             their defaults and help) only there; ``ginv fit`` lists them as
             ``--metrics.<field>``.
     """
@@ -64,7 +66,7 @@ class GenerativeMetrics(Callback):
             self.config.features, reference[:2], self.config.inception_weights
         )
         self.quality = SampleQuality(self.config, features, feature_id)
-        self.quality.check_sizes(len(reference))
+        self.quality.check_sizes(reference, getattr(pl_module, "classes", 0))
 
     @override
     def on_validation_batch_end(

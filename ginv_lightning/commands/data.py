@@ -7,7 +7,7 @@ a random element of G, and the noise floor F is the distance between A and B
 themselves. Both use the same halves, so their sizes (and the bias of the
 finite-sample distance) are equal; an invariant law gives D_g ~ F. The distance
 is the one of the ``fid_orbit`` diagnostic: torchmetrics' Fréchet distance on
-:class:`~ginv_lightning.metrics.quality.CoarsePixels` (8x8 average-pooled
+:class:`~ginv_lightning.metrics.orbit.CoarsePixels` (8x8 average-pooled
 pixels, which keep orientation).
 
 A group with interpolated elements (C8's 45-degree turns, SO2) is compared
@@ -72,7 +72,7 @@ class Row:
 def run(args: argparse.Namespace) -> int:
     from ginv_lightning.errors import ConfigError, config_error
     from ginv_lightning.experiment import data_from_config, data_shape_of
-    from ginv_lightning.metrics.quality import CoarsePixels
+    from ginv_lightning.metrics.orbit import CoarsePixels
     from ginv_lightning.symmetry import resolve_group
 
     if args.repeats < 2:
@@ -180,7 +180,7 @@ def frechet(a: Tensor, b: Tensor) -> float:
     The features are those of ``fid_orbit`` (8x8 pooled pixels), taken in float64.
     """
     from ginv_lightning.metrics.features import frechet_distance
-    from ginv_lightning.metrics.quality import CoarsePixels
+    from ginv_lightning.metrics.orbit import CoarsePixels
 
     pixels = CoarsePixels(a.shape[1], a.dim() - 2)
     return frechet_distance(pixels(a.double()), pixels(b.double()))

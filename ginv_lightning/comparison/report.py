@@ -9,8 +9,9 @@ from typing import Any
 
 from ginv_lightning.comparison.curves import curves_markdown
 from ginv_lightning.comparison.spec import Comparison, Table
+from ginv_lightning.metrics.registry import recorded_keys
 
-CSV_COLUMNS = [
+CELL_COLUMNS = [
     "table", "config", "fraction", "seed", "steps", "train_images", "g_params", "d_params",
     "seconds", "swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance",
 ]  # fmt: skip
@@ -20,7 +21,8 @@ QUALITY = {"swd": "SWD", "fid": "FID", "fid_intra": "intra-class FID",
 
 def records_csv(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    columns = CELL_COLUMNS + [k for k in recorded_keys() if k not in CELL_COLUMNS]  # plugins'
+    writer = csv.DictWriter(buffer, columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     order = sorted(records, key=lambda r: (r["table"], r["config"], -r["fraction"], r["seed"]))
     for record in order:

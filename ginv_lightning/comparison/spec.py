@@ -12,11 +12,11 @@ import yaml
 
 from ginv_lightning.errors import ConfigError, config_error
 from ginv_lightning.grid.trainer import FLOAT32, CellTrainer, cell_trainer
-from ginv_lightning.metrics.quality import MetricsConfig
+from ginv_lightning.metrics.config import MetricsConfig
+from ginv_lightning.metrics.registry import headline_keys
 from ginv_lightning.shipped_configs import config_name, find_config
 
 KEY = "compare"
-DISTANCES = ("swd", "fid", "kid", "fid_intra")  # what a table's ratios may compare
 
 
 @dataclass(frozen=True)
@@ -186,9 +186,10 @@ def _table(path: Path, entry: dict[str, Any]) -> Table:
             f"{path}: a table needs title, configs, baseline and steps "
             f"(fractions, batch_size, metric, curve_every optional); problem: {exc!r}"
         ) from None
-    if table.metric not in DISTANCES:
+    distances = headline_keys()  # what a table's ratios may compare: registered distances
+    if table.metric not in distances:
         raise ConfigError(f"{path}: table {table.title!r}: metric {table.metric!r} is not one "
-                          f"of {', '.join(DISTANCES)}")  # fmt: skip
+                          f"of {', '.join(distances)}")  # fmt: skip
     if table.baseline not in table.configs:
         raise ConfigError(f"{path}: table {table.title!r}: baseline {table.baseline!r} "
                           f"is not one of its configs {list(table.configs)}")  # fmt: skip

@@ -17,11 +17,10 @@ from ginv_lightning.comparison.pictures import keep_samples
 from ginv_lightning.comparison.spec import Cell, Table
 from ginv_lightning.experiment import build_experiment, read_config
 from ginv_lightning.grid.trainer import CellTrainer
+from ginv_lightning.metrics.registry import recorded_keys
 from ginv_lightning.nn.base import count_parameters
 from ginv_lightning.quiet_trainer import quiet_trainer
 
-# val/<name>, when logged
-MEASURED = ("swd", "fid", "kid", "fid_intra", "label_accuracy", "fid_orbit", "d_invariance")
 CURVE = ("fid_orbit", "fid", "kid", "label_accuracy")  # beside the headline, when measured
 
 
@@ -71,7 +70,7 @@ def train_cell(
         "g_params": count_parameters(model.generator),
         "d_params": count_parameters(model.discriminator),
         "seconds": seconds,
-        **{name: measured.get(f"val/{name}") for name in MEASURED},
+        **{name: measured.get(f"val/{name}") for name in recorded_keys()},
         **({"curve": curve.points} if curve else {}),
     }
 

@@ -15,41 +15,62 @@ from torchmetrics import MeanMetric
 from torchmetrics.image.fid import FrechetInceptionDistance
 
 from ginv_lightning.metrics.features import GivenFeatures
+from ginv_lightning.metrics.registry import Generated, GenerativeMetric, MetricContext, Reference
 
 
-class PerClassQuality(nn.Module):
-    """Per-class FIDs on given features, and the accuracy of a classifier on asked-for labels."""
+class PerClassScores(GenerativeMetric):
+    """Per-class FIDs on the feature network, and the digit classifier's accuracy on the
+    asked-for labels (with ``digits`` features)."""
 
-    def __init__(self, classes: int, num_features: int) -> None:
-        super().__init__()
-        self.classes = classes
+    name = "per_class"
+    keys = ("fid_intra", "label_accuracy")
+    headline = True
+    higher_is_better = False  # of the headline, fid_intra
+
+    def __init__(self, context: MetricContext) -> None:
+        super().__init__(context)
+        assert context.features is not None
+        width = context.features.num_features
         self.fids = nn.ModuleList(
             FrechetInceptionDistance(
-                feature=GivenFeatures(num_features), reset_real_features=False, normalize=True
+                feature=GivenFeatures(width), reset_real_features=False, normalize=True
             )
-            for _ in range(classes)
+            for _ in range(context.classes)
         )
         self.accuracy = MeanMetric()
+        self.has_reference = False
 
-    def add_reference(self, features: Tensor, labels: Tensor) -> None:
+    @classmethod
+    def applies(cls, context: MetricContext) -> bool:
+        return bool(context.classes) and context.features is not None
+
+    def add_reference(self, reference: Reference) -> None:
+        if reference.labels is None or reference.features is None:
+            return  # a data module without class labels
+        features = reference.features.to(self.device)
+        labels = reference.labels.to(self.device)
         for label, fid in enumerate(self.fids):
-            chosen = features[labels.to(features.device) == label]
+            chosen = features[labels == label]
             if len(chosen):
                 fid.update(chosen, real=True)
+        self.has_reference = True
 
-    def add_generated(
-        self, features: Tensor, labels: Tensor, probabilities: Tensor | None = None
-    ) -> None:
-        labels = labels.to(features.device)
+    def update(self, generated: Generated) -> None:
+        if not self.has_reference or generated.labels is None or generated.features is None:
+            return
+        features = generated.features
+        labels = generated.labels.to(features.device)
         for label, fid in enumerate(self.fids):
             chosen = features[labels == label]
             if len(chosen):
                 fid.update(chosen, real=False)
-        if probabilities is not None:
-            self.accuracy.update((probabilities.argmax(-1) == labels).float())
+        if generated.probabilities is not None:
+            self.accuracy.update((generated.probabilities.argmax(-1) == labels).float())
 
     def compute(self) -> dict[str, Tensor]:
         """``fid_intra`` (classes with two or more images on each side) and ``label_accuracy``."""
+        if not self.has_reference:
+            return {}
         results: dict[str, Tensor] = {}
         fids = [
             fid.compute()
@@ -61,8 +82,3 @@ class PerClassQuality(nn.Module):
         if self.accuracy.update_count:
             results["label_accuracy"] = self.accuracy.compute()
         return results
-
-    def reset_generated(self) -> None:
-        for fid in self.fids:
-            fid.reset()
-        self.accuracy.reset()

@@ -7,7 +7,8 @@ import pytest
 import torch
 from scipy import linalg
 
-from ginv_lightning.metrics.quality import MetricsConfig, SampleQuality
+from ginv_lightning.metrics.config import MetricsConfig
+from ginv_lightning.metrics.quality import SampleQuality
 
 
 class Identity(torch.nn.Module):
@@ -28,25 +29,28 @@ def frechet(mu1, sigma1, mu2, sigma2) -> float:
     return float(((mu1 - mu2) ** 2).sum() + np.trace(sigma1 + sigma2 - 2 * root))
 
 
-def quality(**kwargs) -> SampleQuality:
-    config = MetricsConfig(kid_subset_size=500, kid_subsets=20, **kwargs)
-    return SampleQuality(config, Identity(), "identity")
+def registered(name: str) -> torch.nn.Module:
+    """The registered metric ``name`` as the evaluation loop builds it for 4-d features."""
+    config = MetricsConfig(kid_subset_size=500, kid_subsets=20)
+    quality = SampleQuality(config, Identity(), "identity")
+    quality.choose_metrics((4,))
+    return quality.metrics[name]
 
 
 def test_fid_matches_the_closed_form_for_two_gaussians():
     mu1, mu2 = np.zeros(4), np.array([1.0, -0.5, 0.0, 2.0])
     a = np.random.default_rng(0).normal(size=(4, 4))
     sigma1, sigma2 = np.eye(4), a @ a.T / 4 + 0.5 * np.eye(4)
-    metrics = quality()
-    metrics.fid.update(gaussian(200_000, mu1, sigma1, 1), real=True)
-    metrics.fid.update(gaussian(200_000, mu2, sigma2, 2), real=False)
+    fid = registered("fid").fid
+    fid.update(gaussian(200_000, mu1, sigma1, 1), real=True)
+    fid.update(gaussian(200_000, mu2, sigma2, 2), real=False)
     expected = frechet(mu1, sigma1, mu2, sigma2)
-    assert metrics.fid.compute().item() == pytest.approx(expected, rel=0.02)
+    assert fid.compute().item() == pytest.approx(expected, rel=0.02)
 
 
 def test_kid_is_near_zero_for_one_law_and_positive_for_two():
     mu, cov = np.zeros(4), np.eye(4)
-    same, different = quality(), quality()
+    same, different = registered("kid"), registered("kid")
     real = gaussian(3000, mu, cov, 1)
     same.kid.update(real, real=True)
     same.kid.update(gaussian(3000, mu, cov, 2), real=False)

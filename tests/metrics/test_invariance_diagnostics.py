@@ -6,8 +6,9 @@ import torch
 
 from ginv_lightning.data.rotdigits import load_digit_images, rotated_digits
 from ginv_lightning.data.transforms import fit_to_canvas, to_signed
+from ginv_lightning.metrics.config import MetricsConfig
 from ginv_lightning.metrics.features import DigitFeatures
-from ginv_lightning.metrics.quality import MetricsConfig, SampleQuality
+from ginv_lightning.metrics.quality import SampleQuality
 from ginv_lightning.nn import CNNDiscriminator, Generator, ImageShape, InvariantDiscriminator
 from ginv_lightning.symmetry import resolve_group
 

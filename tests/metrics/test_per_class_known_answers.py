@@ -3,7 +3,7 @@
 A "generator" that answers each asked-for label with a real test digit of that class
 must score a label accuracy near the shipped classifier's own (about 98%), one that
 answers with the next class about 0, and its intra-class FID must be far above the
-right one's. (Breaking ``PerClassQuality`` on purpose, comparing the predictions with
+right one's. (Breaking ``PerClassScores`` on purpose, comparing the predictions with
 shuffled labels, fails the first check.)
 """
 
@@ -13,8 +13,9 @@ import pytest
 import torch
 
 from ginv_lightning.data import RotDigits
+from ginv_lightning.metrics.config import MetricsConfig
 from ginv_lightning.metrics.features import build_features
-from ginv_lightning.metrics.quality import MetricsConfig, SampleQuality
+from ginv_lightning.metrics.quality import SampleQuality
 from ginv_lightning.nn.base import Generator
 from ginv_lightning.symmetry import resolve_group
 

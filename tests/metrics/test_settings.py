@@ -13,7 +13,7 @@ from jsonargparse import ArgumentError
 from lightning.pytorch.cli import LightningArgumentParser
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
-from ginv_lightning.metrics.quality import MetricsConfig
+from ginv_lightning.metrics.config import MetricsConfig
 
 
 def metrics_parser() -> LightningArgumentParser:

@@ -12,8 +12,10 @@ import torch
 import torch.nn.functional as F
 
 from ginv_lightning.data import RotDigits
+from ginv_lightning.metrics.config import MetricsConfig
 from ginv_lightning.metrics.features import build_features
-from ginv_lightning.metrics.quality import CoarsePixels, MetricsConfig, SampleQuality
+from ginv_lightning.metrics.orbit import CoarsePixels
+from ginv_lightning.metrics.quality import SampleQuality
 from ginv_lightning.metrics.sliced_wasserstein import (
     _upsample,
     laplacian_pyramid,
@@ -175,14 +177,15 @@ def test_wiring_sample_quality_reports_the_swd_of_what_it_stored_beside_fid():
     metrics = quality()
     results = metrics.compute()
     assert {"fid", "kid", "swd", "swd_24", "swd_12"} <= set(results)
-    generated = metrics.swd_generated.compute().reshape(-1, 1, 24, 24)
-    assert len(generated) == 200 and len(metrics.swd_reference) == 200
+    swd = metrics.metrics["swd"]
+    generated = swd.generated.compute().reshape(-1, 1, 24, 24)
+    assert len(generated) == 200 and len(swd.reference) == 200
     direct = sliced_wasserstein_pyramid(
-        metrics.swd_reference, generated, patches_per_image=16, projections=32, seed=0
+        swd.reference, generated, patches_per_image=16, projections=32, seed=0
     )
     assert results["swd"] == direct["swd"] > 0
     metrics.reset_generated()
-    assert metrics.swd_generated.update_count == 0
+    assert swd.generated.update_count == 0
 
 
 def test_without_a_feature_network_swd_and_invariance_remain_and_fid_is_not_made_up():
@@ -197,8 +200,8 @@ def test_without_a_feature_network_swd_and_invariance_remain_and_fid_is_not_made
 
 def test_shards_gather_into_the_single_process_images():
     """What torchmetrics' cat-gather does under DDP: rank order gives one process's images."""
-    whole = quality().swd_generated.compute()
-    shards = [quality((rank, 2)).swd_generated.compute() for rank in range(2)]
+    whole = quality().metrics["swd"].generated.compute()
+    shards = [quality((rank, 2)).metrics["swd"].generated.compute() for rank in range(2)]
     assert torch.equal(torch.cat(shards), whole)
 
 
@@ -208,7 +211,7 @@ def test_swd_can_be_turned_off_and_skips_what_is_not_an_image():
     for data in (torch.rand(20, 2), torch.rand(20, 1, 8, 8, 8)):  # points, voxel grids
         metrics = SampleQuality(config, CoarsePixels(1, 3) if data.dim() == 5 else Flat(), "f")
         metrics.add_reference(data, (0, 1), torch.device("cpu"))
-        assert metrics.swd_reference is None
+        assert "swd" not in metrics.metrics
 
 
 class Flat(torch.nn.Module):

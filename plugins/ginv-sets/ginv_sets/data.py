@@ -99,6 +99,11 @@ class SetData(LightningDataModule):
             self._sets = sets[: self.num_train].float(), sets[self.num_train :].float()
         return self._sets
 
+    def images(self, part: str) -> Tensor:
+        """The reference the metrics compare with: the held-out sets (every split asked for;
+        read directly, since iterating a loader would draw from the global random state)."""
+        return self.heldout_sets
+
     @override
     def train_dataloader(self) -> DataLoader:
         batches = RandomBatches(self.train_sets, self.batch_size, self.batches_per_epoch, self.seed)

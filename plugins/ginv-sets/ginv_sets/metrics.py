@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import numpy as np
 import ot
-import torch
-from lightning.pytorch import Callback, LightningModule, Trainer
 from torch import Tensor
-from typing_extensions import override
+from torchmetrics import CatMetric
 
-from ginv_lightning.escnn_support.eval_mode import evaluating
+from ginv_lightning.metrics.registry import Generated, GenerativeMetric, MetricContext, Reference
 
 
 def set_cost(a: np.ndarray, b: np.ndarray) -> float:
@@ -34,31 +32,41 @@ def sets_distance(generated: Tensor, heldout: Tensor) -> float:
     return float(ot.emd2(np.full(len(x), 1 / len(x)), np.full(len(y), 1 / len(y)), costs))
 
 
-class SetDistance(Callback):
-    """Logs ``val/set_w2``: :func:`sets_distance` between ``num_samples`` generated sets
-    (seeded noise, the moving-average generator) and as many held-out sets.
+class SetW2(GenerativeMetric):
+    """``set_w2``: :func:`sets_distance` between the generated sets (the moving-average
+    generator on the seeded noise bank, ``metrics.num_samples`` of them) and as many sets of
+    the reference split. Registered as the metric ``set_w2`` (``ginv.metrics`` entry point);
+    its cost grows with the square of ``metrics.num_samples``.
 
-    Args:
-        num_samples: sets on each side (the cost grows with its square).
-        seed: seed of the generator's noise.
+    Every process keeps the whole reference and its own generated sets in a ``CatMetric``,
+    gathered in rank order, so each computes the same number from the same sets.
     """
 
-    def __init__(self, num_samples: int = 128, seed: int = 0) -> None:
-        super().__init__()
-        if num_samples < 2:
-            raise ValueError(f"num_samples must be >= 2, got {num_samples}")
-        self.num_samples = num_samples
-        self.seed = seed
+    name = "set_w2"
+    keys = ("set_w2",)
+    headline = True
+    higher_is_better = False
 
-    @override
-    def on_validation_epoch_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
-        if trainer.sanity_checking:
-            return
-        heldout = trainer.datamodule.heldout_sets[: self.num_samples]
-        sampler = pl_module.sampler
-        noise = sampler.sample_latent(
-            len(heldout), generator=torch.Generator().manual_seed(self.seed)
-        )
-        with torch.no_grad(), evaluating(sampler):
-            generated = sampler(noise.to(pl_module.device))
-        pl_module.log("val/set_w2", sets_distance(generated, heldout), rank_zero_only=True)
+    def __init__(self, context: MetricContext) -> None:
+        super().__init__(context)
+        self.reference: Tensor | None = None
+        self.generated = CatMetric(nan_strategy="disable")
+
+    @classmethod
+    def applies(cls, context: MetricContext) -> bool:
+        return context.sample_dims == 2  # a set: (k items, d coordinates)
+
+    def add_reference(self, reference: Reference) -> None:
+        self.reference = reference.samples[: self.context.config.num_samples].float().cpu()
+
+    def update(self, generated: Generated) -> None:
+        self.generated.update(generated.samples.detach().float().flatten())
+
+    def compute(self) -> dict[str, float]:
+        if self.reference is None:  # the same on every process: all compute, all gather
+            return {}
+        sets = self.generated.compute()
+        if not isinstance(sets, Tensor) or sets.numel() == 0:
+            return {}
+        generated = sets.cpu().reshape(-1, *self.reference.shape[1:])
+        return {"set_w2": sets_distance(generated, self.reference)}
