@@ -100,8 +100,12 @@ DISCRIMINATOR_TOLERANCE = 0.15
 # Generator outputs (rough at initialisation) are compared after a 3-px Gaussian
 # blur, relative to the blurred distance between two different samples: at most
 # 0.55 (C8), 0.17 (SO2), 0.24 (O2) over seeds 0-4, where an output that does not
-# move at all (the negative control below) scores at least 0.71, 0.34, 0.41.
-GENERATOR_BLURRED_BOUND = {"C8": 0.63, "SO2": 0.25, "O2": 0.32}
+# move at all (the negative control below) scores at least 0.71, 0.34, 0.41. O2's
+# error depends on the Clebsch-Gordan basis escnn solved for (0.24, 0.32 and 0.34
+# seen for seed 2 with three bases; escnn caches the first one it computes, now
+# with numpy seeded: escnn_support.seeded_numerics), while the unmoved output's
+# largest error per seed stays above 0.84 with each of them.
+GENERATOR_BLURRED_BOUND = {"C8": 0.63, "SO2": 0.25, "O2": 0.40}
 
 
 def _blurred_error(moved: torch.Tensor, target: torch.Tensor, images: torch.Tensor) -> float:
