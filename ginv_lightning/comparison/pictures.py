@@ -41,7 +41,7 @@ def _real_test_images(data: Any, n: int) -> Tensor:
         images.append(batch[0] if isinstance(batch, (list, tuple)) else batch)
         if sum(len(b) for b in images) >= n:
             break
-    return torch.cat(images)[:n].cpu()
+    return torch.cat(images)[:n].cpu().clone()  # a view would save the whole batch
 
 
 def table_picture(rows: list[Path], path: Path) -> bool:
