@@ -78,6 +78,7 @@ class Comparison:
     trainer: CellTrainer = field(default_factory=CellTrainer)
     name: str = "comparison"  # the comparison file's name: whose folder ``out`` is
     slurm: dict[str, Any] = field(default_factory=dict)  # the file's SLURM job settings
+    titles: tuple[str, ...] = ()  # every table of the file, also when --tables runs some
 
     def cells(self) -> list[Cell]:
         return [cell for table in self.tables for cell in table.cells(self.seeds)]
@@ -86,7 +87,11 @@ class Comparison:
         return next(table for table in self.tables if table.title == title)
 
     def spec(self) -> dict[str, Any]:
-        return {"tables": [asdict(table) for table in self.tables], "seeds": list(self.seeds)}
+        return {
+            "tables": [asdict(table) for table in self.tables],
+            "titles": list(self.titles or (table.title for table in self.tables)),
+            "seeds": list(self.seeds),
+        }
 
     def record_name(self, cell: Cell) -> str:
         return f"{slug(cell.table)}--{cell.name}"
@@ -161,7 +166,8 @@ def load_comparison(
     where = Path(out or section.get("out", "runs/compare"))
     slurm = dict(section.get("slurm") or {})
     name = config_name(str(path))
-    return Comparison(tables, seeds, where, metrics, machine, name, slurm)
+    titles = tuple(table.title for table in tables)
+    return Comparison(tables, seeds, where, metrics, machine, name, slurm, titles)
 
 
 def slug(title: str) -> str:

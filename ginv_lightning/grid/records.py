@@ -92,4 +92,5 @@ class RecordFolder:
 
 
 def _titles(spec: dict[str, Any]) -> list[str]:
-    return [table["title"] for table in spec.get("tables", [])]
+    """Every table title of the spec's file (older owner records: the tables run)."""
+    return spec.get("titles") or [table["title"] for table in spec.get("tables", [])]

@@ -189,6 +189,15 @@ def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert "holds another comparison named 'tiny' (tables ['Faces tiny'])" in result.stderr
     assert (tmp_path / "cmp" / "table.md").read_text() == before
+    # the same file's tables run one at a time (--tables) share a folder
+    both = yaml.safe_load((tmp_path / "tiny.yaml").read_text())
+    second = {**both["compare"]["tables"][0], "title": "Faces again"}
+    both["compare"]["tables"].append(second)
+    both["compare"]["out"] = "parts"
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(both))
+    for title in ("Faces tiny", "Faces again"):
+        part = ginv("compare", "--config", str(tmp_path / "tiny.yaml"), "--tables", title)
+        assert part.returncode == 0, part.stderr
 
 
 @pytest.mark.parametrize(
