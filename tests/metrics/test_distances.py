@@ -41,7 +41,7 @@ def test_fid_matches_the_closed_form_for_two_gaussians():
     mu1, mu2 = np.zeros(4), np.array([1.0, -0.5, 0.0, 2.0])
     a = np.random.default_rng(0).normal(size=(4, 4))
     sigma1, sigma2 = np.eye(4), a @ a.T / 4 + 0.5 * np.eye(4)
-    fid = registered("fid").fid
+    fid = registered("fid").distance
     fid.update(gaussian(200_000, mu1, sigma1, 1), real=True)
     fid.update(gaussian(200_000, mu2, sigma2, 2), real=False)
     expected = frechet(mu1, sigma1, mu2, sigma2)
@@ -50,14 +50,14 @@ def test_fid_matches_the_closed_form_for_two_gaussians():
 
 def test_kid_is_near_zero_for_one_law_and_positive_for_two():
     mu, cov = np.zeros(4), np.eye(4)
-    same, different = registered("kid"), registered("kid")
+    same, different = registered("kid").distance, registered("kid").distance
     real = gaussian(3000, mu, cov, 1)
-    same.kid.update(real, real=True)
-    same.kid.update(gaussian(3000, mu, cov, 2), real=False)
-    different.kid.update(real, real=True)
-    different.kid.update(gaussian(3000, mu + 1.0, cov, 3), real=False)
+    same.update(real, real=True)
+    same.update(gaussian(3000, mu, cov, 2), real=False)
+    different.update(real, real=True)
+    different.update(gaussian(3000, mu + 1.0, cov, 3), real=False)
     torch.manual_seed(0)
-    same_mean, same_std = same.kid.compute()
-    different_mean, _ = different.kid.compute()
+    same_mean, same_std = same.compute()
+    different_mean, _ = different.compute()
     assert abs(same_mean.item()) < 3 * same_std.item() + 1e-3
     assert different_mean.item() > 0.5
