@@ -63,7 +63,12 @@ class RecordFolder:
     def claim(self) -> None:
         """Record this grid as the folder's owner and clear what a killed writer left."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        owner = {self.grid.kind: self.grid.name, "spec": self.grid.spec()}
+        spec = self.grid.spec()
+        before = json.loads(self.owner_path.read_text()) if self.owner_path.is_file() else {}
+        titles = list(dict.fromkeys([*_titles(before.get("spec", {})), *_titles(spec)]))
+        if titles:  # the titles seen add up: copies of one file, each with some tables, share it
+            spec = {**spec, "titles": titles}
+        owner = {self.grid.kind: self.grid.name, "spec": spec}
         write_atomic(self.owner_path, json.dumps(owner, indent=1))
         for folder in (self.out, self.folder):
             remove_orphans(folder)

@@ -14,6 +14,7 @@ from torchvision.io import read_image
 
 from ginv_lightning.comparison.report import comparison_markdown
 from ginv_lightning.comparison.spec import load_comparison
+from ginv_lightning.grid.records import RecordFolder
 from ginv_lightning.shipped_configs import find_config
 
 
@@ -198,6 +199,15 @@ def test_another_comparison_cannot_replace_a_folders_tables(ginv, tmp_path):
     for title in ("Faces tiny", "Faces again"):
         part = ginv("compare", "--config", str(tmp_path / "tiny.yaml"), "--tables", title)
         assert part.returncode == 0, part.stderr
+    # so do copies of it holding some of its tables each, in any order (the titles add up)
+    (tmp_path / "copies").mkdir()
+    for title in ("Faces again", "Faces tiny", "Faces again"):
+        tables = [table for table in both["compare"]["tables"] if table["title"] == title]
+        copy = tmp_path / "copies" / "tiny.yaml"
+        copy.write_text(yaml.safe_dump({"compare": {**both["compare"], "tables": tables}}))
+        folder = RecordFolder(load_comparison(copy, out=str(tmp_path / "parts")))
+        folder.check_owner()
+        folder.claim()
 
 
 @pytest.mark.parametrize(
