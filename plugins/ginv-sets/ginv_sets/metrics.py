@@ -14,9 +14,9 @@ from __future__ import annotations
 import numpy as np
 import ot
 from torch import Tensor
-from torchmetrics import CatMetric
 
-from ginv_lightning.metrics.registry import Generated, GenerativeMetric, MetricContext, Reference
+from ginv_lightning.metrics.registry import MetricContext, Reference
+from ginv_lightning.metrics.sample_distance import SampleDistance
 
 
 def set_cost(a: np.ndarray, b: np.ndarray) -> float:
@@ -32,25 +32,17 @@ def sets_distance(generated: Tensor, heldout: Tensor) -> float:
     return float(ot.emd2(np.full(len(x), 1 / len(x)), np.full(len(y), 1 / len(y)), costs))
 
 
-class SetW2(GenerativeMetric):
+class SetW2(SampleDistance):
     """``set_w2``: :func:`sets_distance` between the generated sets (the moving-average
     generator on the seeded noise bank, ``metrics.num_samples`` of them) and as many sets of
     the reference split. Registered as the metric ``set_w2`` (``ginv.metrics`` entry point);
     its cost grows with the square of ``metrics.num_samples``.
-
-    Every process keeps the whole reference and its own generated sets in a ``CatMetric``,
-    gathered in rank order, so each computes the same number from the same sets.
     """
 
     name = "set_w2"
     keys = ("set_w2",)
     headline = True
     higher_is_better = False
-
-    def __init__(self, context: MetricContext) -> None:
-        super().__init__(context)
-        self.reference: Tensor | None = None
-        self.generated = CatMetric(nan_strategy="disable")
 
     @classmethod
     def applies(cls, context: MetricContext) -> bool:
@@ -59,14 +51,5 @@ class SetW2(GenerativeMetric):
     def add_reference(self, reference: Reference) -> None:
         self.reference = reference.samples[: self.context.config.num_samples].float().cpu()
 
-    def update(self, generated: Generated) -> None:
-        self.generated.update(generated.samples.detach().float().flatten())
-
-    def compute(self) -> dict[str, float]:
-        if self.reference is None:  # the same on every process: all compute, all gather
-            return {}
-        sets = self.generated.compute()
-        if not isinstance(sets, Tensor) or sets.numel() == 0:
-            return {}
-        generated = sets.cpu().reshape(-1, *self.reference.shape[1:])
-        return {"set_w2": sets_distance(generated, self.reference)}
+    def distance(self, reference: Tensor, generated: Tensor) -> dict[str, float]:
+        return {"set_w2": sets_distance(generated, reference)}
