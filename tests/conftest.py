@@ -32,7 +32,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
     Under ``--dist loadfile`` each worker takes whole files in this order: the
     long ones start early and the many quick files fill the end, instead of a
-    long file running alone on one worker while the other idles.
+    long file running alone on one worker while the other idles. (``make test``
+    passes ``--no-loadscope-reorder``: by default pytest-xdist reorders files by
+    their number of tests, which started the one-test, 90 s install test last.)
     """
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)  # stable: same order within
