@@ -24,6 +24,8 @@ from escnn.nn.modules.conv.rd_convolution import _RdConv
 from escnn.nn.modules.conv.rd_transposed_convolution import _RdConvTransposed
 from torch import Tensor, nn
 
+from ginv_lightning.escnn_support.halving_pool import average_pool
+
 Layer = Callable[[nn.Module, Tensor], Tensor]
 
 
@@ -112,7 +114,7 @@ def _upsampling(module: nn.Module, x: Tensor) -> Tensor:
 
 
 def _average_pool(module: enn.PointwiseAvgPool2D, x: Tensor) -> Tensor:
-    return F.avg_pool2d(
+    return average_pool(
         channels_last(x), module.kernel_size, module.stride, module.padding, module.ceil_mode
     )
 

@@ -7,6 +7,8 @@ import torch.nn.functional as F
 from escnn import nn as enn
 from torch import Tensor, nn
 
+from ginv_lightning.escnn_support.halving_pool import HalvingAvgPool2d, HalvingPointwiseAvgPool2D
+
 
 def _pick(dims: int, options: dict[int, type]) -> type:
     if dims not in options:
@@ -44,7 +46,7 @@ def equivariant_upsample(field_type: enn.FieldType) -> enn.EquivariantModule:
 def equivariant_pool(field_type: enn.FieldType) -> enn.EquivariantModule:
     """2x2 average pooling: exact under 90-degree rotations and reflections of even grids."""
     dims = field_type.gspace.dimensionality
-    pool = _pick(dims, {2: enn.PointwiseAvgPool2D, 3: enn.PointwiseAvgPool3D})
+    pool = _pick(dims, {2: HalvingPointwiseAvgPool2D, 3: enn.PointwiseAvgPool3D})
     return pool(field_type, kernel_size=2, stride=2)
 
 
@@ -65,7 +67,7 @@ def batch_norm(dims: int, channels: int) -> nn.Module:
 
 
 def avg_pool(dims: int) -> nn.Module:
-    return _pick(dims, {2: nn.AvgPool2d, 3: nn.AvgPool3d})(2)
+    return _pick(dims, {2: HalvingAvgPool2d, 3: nn.AvgPool3d})(2)
 
 
 # Power iterations at construction, as torch's spectral_norm does: one per step
