@@ -68,7 +68,8 @@ def _counterpart(class_path: str) -> str:
 def benchmark_cases(main: str | Path = MAIN, baseline: str | Path = BASELINE) -> list[Case]:
     """Equivariant (``main``), its identical-shape plain CNN, the parameter-matched ``baseline``,
     then the equivariant model on the fast path (``model.fast_path``, same results) and
-    the training options that change results: lazy R1 (when it has one) and bf16-mixed.
+    the training options that change results: its penalty on the other schedule (lazy
+    if it runs on every step, on every step if lazy) and bf16-mixed.
     """
     _, main_config = read_config(main)
     _, baseline_config = read_config(baseline)
@@ -82,22 +83,29 @@ def benchmark_cases(main: str | Path = MAIN, baseline: str | Path = BASELINE) ->
         Case("plain CNN, params matched", experiment_sections(baseline_config)),
         Case(f"equivariant {group}, fast path", fast),
     ]
-    lazy = lazy_penalty(equivariant["model"])
-    if lazy is not None:
-        cases.append(
-            Case(f"equivariant {group}, lazy R1/{LAZY_EVERY}", {**equivariant, "model": lazy})
-        )
+    rescheduled = other_penalty_schedule(equivariant["model"])
+    if rescheduled is not None:
+        label, model = rescheduled
+        cases.append(Case(f"equivariant {group}, {label}", {**equivariant, "model": model}))
     cases.append(Case(f"equivariant {group}, bf16-mixed", equivariant, "bf16-mixed"))
     return cases
 
 
-def lazy_penalty(model: dict[str, Any]) -> dict[str, Any] | None:
-    """The model with its penalty computed every ``LAZY_EVERY`` batches (None: no penalty)."""
+def other_penalty_schedule(model: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """The model with its penalty on every step if it is lazy, else every ``LAZY_EVERY`` steps.
+
+    Returns a label (``"lazy R1/16"``, ``"R1 every step"``) and the model; None without a penalty.
+    """
     penalty = model.get("penalty")
     if not isinstance(penalty, dict) or "class_path" not in penalty:
         return None
-    init_args = {**penalty.get("init_args", {}), "every": LAZY_EVERY}
-    return {**model, "penalty": {**penalty, "init_args": init_args}}
+    init_args = penalty.get("init_args", {})
+    name = penalty["class_path"].rpartition(".")[2]
+    if init_args.get("every", 1) > 1:
+        label, every = f"{name} every step", 1
+    else:
+        label, every = f"lazy {name}/{LAZY_EVERY}", LAZY_EVERY
+    return label, {**model, "penalty": {**penalty, "init_args": {**init_args, "every": every}}}
 
 
 def build(case: Case) -> Experiment:

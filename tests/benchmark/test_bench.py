@@ -55,8 +55,12 @@ def test_same_shape_case_has_the_equivariant_models_tensor_shapes(main, baseline
 
 def test_bench_times_the_fast_path_and_the_training_options_beside_the_configured_model():
     cases = {case.name: case for case in benchmark_cases("rotdigits_c4", "rotdigits_cnn")}
-    assert not build(cases["equivariant C4"]).model.discriminator.fast_path
+    configured = build(cases["equivariant C4"]).model
+    assert not configured.discriminator.fast_path and configured.penalty.every == LAZY_EVERY
     assert build(cases["equivariant C4, fast path"]).model.discriminator.fast_path
-    lazy = build(cases[f"equivariant C4, lazy R1/{LAZY_EVERY}"]).model
-    assert lazy.penalty.every == LAZY_EVERY and lazy.penalty.gamma == 0.1
+    every_step = build(cases["equivariant C4, R1 every step"]).model  # the main job is lazy
+    assert every_step.penalty.every == 1 and every_step.penalty.gamma == 0.1
     assert cases["equivariant C4, bf16-mixed"].precision == "bf16-mixed"
+    unlazy = {case.name: case for case in benchmark_cases("histology_d4", "histology_cnn")}
+    lazy = unlazy[f"equivariant D4, lazy R1/{LAZY_EVERY}"].config["model"]["penalty"]
+    assert lazy["init_args"] == {"gamma": 0.1, "every": LAZY_EVERY}
