@@ -6,7 +6,8 @@ took 12 to 17 ms of a 100 to 130 ms training step under the profiler, on the
 project's 2-core machine. Four strided adds give the same forward about 3x
 faster, and the backward (each input gets a quarter of its window's gradient)
 is one division and four strided copies. Both are bit for bit what torch
-computes, float32 and float64, any memory layout: torch adds a window's values
+computes (signed zeros aside: torch's sums start from +0), float32 and float64,
+any memory layout: torch adds a window's values
 in the same order, ((a + b) + c) + d, then divides by 4, and its backward adds
 ``gradient / 4`` to a zero (tests/escnn_support/test_halving_pool.py). The two
 halves are each other's adjoint, so R1's double backward goes through them too.

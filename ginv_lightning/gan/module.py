@@ -197,7 +197,9 @@ class GAN(LightningModule):
         with torch.set_grad_enabled(generator_turn):
             fake = self.generator(z, *label_args(fake_labels))
         labels = _Labels(real_labels, fake_labels)
-        self._discriminator_step(real, fake.detach(), labels, batch_idx)
+        # counted across epochs: a lazy penalty is due every `every` discriminator steps
+        # of the run, not of each epoch (an epoch need not be a multiple of `every`)
+        self._discriminator_step(real, fake.detach(), labels, self.trainer.fit_loop.total_batch_idx)
         if generator_turn:
             self._generator_step(real, fake, labels)
         # Lightning's `step` column counts batches; this one counts what max_steps,
@@ -216,12 +218,10 @@ class GAN(LightningModule):
             )
         return parts[0], parts[1]
 
-    def _discriminator_step(
-        self, real: Tensor, fake: Tensor, labels: _Labels, batch_idx: int
-    ) -> None:
+    def _discriminator_step(self, real: Tensor, fake: Tensor, labels: _Labels, step: int) -> None:
         _, opt_d = self.optimizers()
         real, fake = self._augmented(real, fake)
-        penalised = self.penalty is not None and self.penalty.due(batch_idx)
+        penalised = self.penalty is not None and self.penalty.due(step)
         reuse = penalised and self.penalty.uses_real_scores
         if reuse:  # an R1-style penalty differentiates these very scores
             real = real.detach().requires_grad_(True)

@@ -33,9 +33,9 @@ class Penalty:
     #: compute the penalty on one discriminator step in this many (see above)
     every: int = 1
 
-    def due(self, batch_index: int) -> bool:
-        """Whether the discriminator step of this batch (counted within its epoch) is penalised."""
-        return batch_index % self.every == 0
+    def due(self, step: int) -> bool:
+        """Whether the run's discriminator step ``step`` (from 0, across epochs) is penalised."""
+        return step % self.every == 0
 
     def __call__(
         self, discriminator: Critic, real: Tensor, fake: Tensor, real_scores: Tensor | None = None

@@ -63,12 +63,12 @@ def test_the_networks_pool_through_it_with_unchanged_results():
     assert len(pools) == 4
     assert all(isinstance(p, (HalvingPointwiseAvgPool2D, HalvingAvgPool2d)) for p in pools)
     x = torch.randn(6, 1, 16, 16)
-    for network in (invariant, plain):
-        fast = through_second_order(network, x)
-        for pool in pools:
-            pool.forward = lambda t, pool=pool: _torchs(pool, t)
-        slow = through_second_order(network, x)
-        for mine, reference in zip(fast, slow, strict=True):
+    fast = [through_second_order(network, x) for network in (invariant, plain)]
+    for pool in pools:
+        pool.forward = lambda t, pool=pool: _torchs(pool, t)
+    slow = [through_second_order(network, x) for network in (invariant, plain)]
+    for ours, torchs in zip(fast, slow, strict=True):
+        for mine, reference in zip(ours, torchs, strict=True):
             assert torch.equal(mine, reference)
 
 

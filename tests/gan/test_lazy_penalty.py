@@ -37,21 +37,24 @@ def test_every_must_be_a_positive_integer(every):
 
 
 def test_a_gan_computes_a_lazy_penalty_only_when_due(monkeypatch):
-    """A real fit of 7 batches: the penalty runs on batches 0, 3 and 6 and on no other."""
+    """A real fit of two 7-batch epochs: the penalty runs on the run's discriminator steps
+    0, 3, 6, 9 and 12, counted across epochs (counted within each epoch, as before
+    2026-12-07, it ran on 0, 3, 6, 7, 10 and 13: twice as often as asked where an epoch
+    is not a multiple of ``every``)."""
     module = tiny_gan(penalty=R1(0.1, every=3))
     data = RotDigits(image_size=8, num_train=112, batch_size=16)  # 7 batches an epoch
     penalised: list[int] = []
     step = GAN._discriminator_step
 
-    def recording(self, real, fake, labels, batch_idx):
+    def recording(self, real, fake, labels, discriminator_step):
         calls = len(seen)
-        step(self, real, fake, labels, batch_idx)
+        step(self, real, fake, labels, discriminator_step)
         if len(seen) > calls:
-            penalised.append(batch_idx)
+            penalised.append(self.trainer.fit_loop.total_batch_idx)
 
     seen: list[None] = []
     original = R1.__call__
     monkeypatch.setattr(R1, "__call__", lambda self, *a: seen.append(None) or original(self, *a))
     monkeypatch.setattr(GAN, "_discriminator_step", recording)
-    quiet_trainer(14, []).fit(module, datamodule=data)  # a D and a G step per batch
-    assert penalised == [0, 3, 6]
+    quiet_trainer(28, []).fit(module, datamodule=data)  # a D and a G step per batch
+    assert penalised == [0, 3, 6, 9, 12]

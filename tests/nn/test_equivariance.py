@@ -169,12 +169,14 @@ def held_out_auc(discriminator: torch.nn.Module, angle: float, seed: int = 0) ->
     with torch.no_grad():
         upright_scores = discriminator(ellipses(64, 0, generator)).flatten()
         turned_scores = discriminator(ellipses(64, angle, generator)).flatten()
-    return float((upright_scores[:, None] > turned_scores[None, :]).float().mean())
+    above = upright_scores[:, None] - turned_scores[None, :]
+    return float((above > 0).float().mean() + (above == 0).float().mean() / 2)  # ties: half
 
 
 TRAINED_AUC_BOUND = 0.93
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("spec", "angle"), [("C8", 45), ("SO2", 30), ("O2", 30)])
 def test_a_trained_invariant_discriminator_barely_sees_a_turn_and_a_same_shape_cnn_does(
     spec, angle
