@@ -7,8 +7,12 @@
 - ``walk_without_hashing``: module and parameter walks that never hash escnn's kernel bases.
 - ``plain_forward``: escnn layers' forward in plain torch, channels-last (``model.fast_path``).
 - ``seeded_numerics``: escnn's numerical bases independent of numpy's global generator.
+- ``character_decomposition``: tensor products of a finite group's irreps split by characters.
 """
 
-from ginv_lightning.escnn_support.seeded_numerics import install
+from ginv_lightning.escnn_support import character_decomposition, seeded_numerics
 
-install()  # whatever imports escnn through ginv gets escnn's bases seeded (see seeded_numerics)
+# whatever imports escnn through ginv gets escnn's bases seeded, and finite groups' tensor
+# products decomposed without a solve (see each module)
+seeded_numerics.install()
+character_decomposition.install()

@@ -77,18 +77,18 @@ def test_checkpoints_load_weights_only_and_hold_no_cached_filters(trained):
     assert experiment["model"]["generator"]["init_args"]["widths"] == [24, 12, 6]
 
 
-def test_sample_command_writes_a_grid_from_the_exported_generator(trained, tmp_path):
+def test_sample_command_writes_a_grid_from_the_exported_generator(trained, tmp_path, ginv):
     out = tmp_path / "grid.png"
-    result = run_ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "16",
+    result = ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "16",
                       "--out", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     with Image.open(out) as grid:
         assert grid.size == (4 * 24 + 5 * 2, 4 * 24 + 5 * 2)
 
 
-def test_sample_command_writes_raw_samples_to_npz(trained, tmp_path):
+def test_sample_command_writes_raw_samples_to_npz(trained, tmp_path, ginv):
     out = tmp_path / "samples.npz"
-    result = run_ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "5",
+    result = ginv("sample", "--ckpt", str(next(trained.rglob("last.ckpt"))), "--n", "5",
                       "--out", str(out))  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     with np.load(out) as archive:
@@ -96,19 +96,19 @@ def test_sample_command_writes_raw_samples_to_npz(trained, tmp_path):
     assert images.shape == (5, 1, 24, 24) and np.abs(images).max() <= 1
 
 
-def test_sample_command_reports_a_missing_or_foreign_checkpoint(tmp_path):
-    missing = run_ginv("sample", "--ckpt", str(tmp_path / "none.ckpt"))
+def test_sample_command_reports_a_missing_or_foreign_checkpoint(tmp_path, ginv):
+    missing = ginv("sample", "--ckpt", str(tmp_path / "none.ckpt"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     foreign = tmp_path / "foreign.ckpt"
     foreign.write_bytes(b"garbage")
-    result = run_ginv("sample", "--ckpt", str(foreign))
+    result = ginv("sample", "--ckpt", str(foreign))
     assert result.returncode == 2 and "cannot read checkpoint" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("config", ["rotdigits_c4.yaml", "rotdigits_symmetrized.yaml"])
-def test_print_config_shows_the_resolved_configuration(config):
-    result = run_ginv("fit", "--config", f"configs/{config}", "--print_config")
+def test_print_config_shows_the_resolved_configuration(config, ginv):
+    result = ginv("fit", "--config", str(REPO / "configs" / config), "--print_config")
     assert result.returncode == 0, result.stderr[-3000:]
     printed = yaml.safe_load(result.stdout)
     assert printed["model"]["group"] == "C4"
