@@ -21,7 +21,10 @@ $(VENV)/.installed: pyproject.toml setup.py constraints.txt
 	    echo "escnn needs py3nj, which needs a Fortran compiler: install gfortran (e.g. apt-get install gfortran) and re-run" >&2; exit 1; \
 	  fi; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install -q --no-compile -c constraints.txt -e '.[dev]'
+	@# pip compiles every installed module on one core; compileall uses all of them. A few files
+	@# are for other Python versions (torch's py312_intrinsics.py): pip skipped them, so may we.
+	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true
 	touch $@
 
 run: setup

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any, Protocol
 
 PIP_OFFLINE = ("--quiet", "--no-deps", "--no-index", "--no-build-isolation")
 
@@ -74,6 +75,42 @@ def run_ginv_with(
     return subprocess.run(
         [str(script), *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=timeout
     )
+
+
+class CapturedOutput(Protocol):
+    """pytest's ``capsys`` fixture, as far as :func:`run_ginv_here` uses it."""
+
+    def readouterr(self) -> Any: ...
+
+
+def run_ginv_here(
+    capsys: CapturedOutput, *args: str, cwd: Path
+) -> subprocess.CompletedProcess[str]:
+    """``ginv`` in this process, in ``cwd``, with the session install on ``sys.path``.
+
+    What :func:`run_ginv_with` returns (exit code, stdout, stderr), without a
+    process of its own that starts torch and Lightning again (seconds each), for
+    commands that need none. The working directory and the environment (which
+    Lightning's seeding writes to) are restored. Import Lightning before the
+    test: on first import it binds a log handler to the ``sys.stderr`` of the
+    moment, which inside a test is ``capsys``'s, closed when that test ends.
+    """
+    from ginv_lightning.cli import main
+
+    before, environment = Path.cwd(), dict(os.environ)
+    os.chdir(cwd)
+    os.environ["WANDB_MODE"] = "offline"
+    capsys.readouterr()
+    try:
+        code: int | str | None = main(list(args))
+    except SystemExit as exit:  # jsonargparse's own argument errors
+        code = exit.code
+    finally:
+        os.chdir(before)
+        os.environ.clear()
+        os.environ.update(environment)
+    captured = capsys.readouterr()
+    return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)  # type: ignore[arg-type]
 
 
 def throwaway_venv(root: Path) -> Path:

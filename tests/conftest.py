@@ -27,12 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
         torch.set_num_threads(1)
 
 
-# The longest files of a cold fresh-clone run on the 2-core machine (about 90 s each,
+# The longest files of a cold fresh-clone run on the 2-core machine (85 to 90 s each,
 # measured 2026-12-07): started first, so neither worker is left with one at the end.
 LONGEST_FIRST = (
     "tests/test_install.py",
-    "plugins/ginv-volumetric/tests/test_networks.py",
     "tests/persistence/test_crashes.py",
+    "tests/study/test_study_cli.py",
+    "tests/distributed/test_ddp.py",
 )
 
 

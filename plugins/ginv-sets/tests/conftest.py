@@ -14,9 +14,15 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+import lightning  # noqa: F401  (imported before any test: see run_ginv_here)
 import pytest
 
-from ginv_lightning.plugin_testing import install_for_session, remove_session_install, run_ginv_with
+from ginv_lightning.plugin_testing import (
+    install_for_session,
+    remove_session_install,
+    run_ginv_here,
+    run_ginv_with,
+)
 
 PLUGIN = Path(__file__).resolve().parents[1]
 SITE = pytest.StashKey[Path]()
@@ -42,3 +48,12 @@ def sets_site(pytestconfig: pytest.Config) -> Path:
 def ginv_with_sets(sets_site: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed ``ginv`` console script with the plugin installed; capture its output."""
     return partial(run_ginv_with, sets_site)
+
+
+@pytest.fixture
+def ginv_here(
+    capsys: pytest.CaptureFixture[str],
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``ginv`` in the test's process (plugin on ``sys.path``), for commands that need no
+    process of their own; the same result as ``ginv_with_sets``."""
+    return partial(run_ginv_here, capsys)

@@ -23,8 +23,8 @@ SHORT = [
 
 @pytest.mark.slow
 @pytest.mark.parametrize("config", ["digit_sets_s16.yaml", "turned_digit_sets_c4xs16.yaml"])
-def test_fit_logs_the_set_distance_draws_sets_and_samples(ginv_with_sets, tmp_path, config):
-    result = ginv_with_sets("fit", "--config", str(CONFIGS / config), *SHORT, cwd=tmp_path)
+def test_fit_logs_the_set_distance_draws_sets_and_samples(ginv_here, tmp_path, config):
+    result = ginv_here("fit", "--config", str(CONFIGS / config), *SHORT, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     (run,) = (tmp_path / "runs").glob("*/version_0")
     with open(run / "metrics.csv") as handle:
@@ -35,12 +35,12 @@ def test_fit_logs_the_set_distance_draws_sets_and_samples(ginv_with_sets, tmp_pa
         return  # sampling is the same code for both groups
 
     checkpoint = run / "checkpoints" / "last.ckpt"
-    result = ginv_with_sets("sample", "--ckpt", str(checkpoint), "--n", "5", "--out", "s.npz",
+    result = ginv_here("sample", "--ckpt", str(checkpoint), "--n", "5", "--out", "s.npz",
                             cwd=tmp_path)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
     with np.load(tmp_path / "s.npz") as arrays:
         assert arrays["sets"].shape == (5, 16, 2)
-    result = ginv_with_sets("sample", "--ckpt", str(checkpoint), "--out", "s.png", cwd=tmp_path)
+    result = ginv_here("sample", "--ckpt", str(checkpoint), "--out", "s.png", cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "s.png").stat().st_size > 1000
 
 

@@ -1,4 +1,8 @@
-"""`ginv fit` trains the plugin's config through the real console script; `ginv sample` reads it."""
+"""`ginv fit` trains the plugin's config through the real console script; `ginv sample` reads it.
+
+The fit and the run without the plugin are processes of their own; the other
+commands run in the test's process, which saves starting torch and Lightning.
+"""
 
 from __future__ import annotations
 
@@ -65,15 +69,15 @@ def test_validation_measures_the_3d_samples(trained):
 
 
 @pytest.mark.slow
-def test_sample_command_writes_projections_and_raw_voxels(trained, ginv):
+def test_sample_command_writes_projections_and_raw_voxels(trained, ginv_here):
     checkpoint = str(
         trained / "runs" / "polycubes_octahedral" / "version_0" / "checkpoints" / "last.ckpt"
     )
-    png = ginv("sample", "--ckpt", checkpoint, "--n", "9", "--out", "grid.png", cwd=trained)
+    png = ginv_here("sample", "--ckpt", checkpoint, "--n", "9", "--out", "grid.png", cwd=trained)
     assert png.returncode == 0, png.stderr[-3000:]
     with Image.open(trained / "grid.png") as grid:
         assert grid.size == (2 * (3 * 16 + 2) + 3 * 2, 5 * 16 + 6 * 2)  # 2 per row, 5 rows
-    raw = ginv("sample", "--ckpt", checkpoint, "--n", "5", "--out", "grids.npz", cwd=trained)
+    raw = ginv_here("sample", "--ckpt", checkpoint, "--n", "5", "--out", "grids.npz", cwd=trained)
     assert raw.returncode == 0, raw.stderr[-3000:]
     with np.load(trained / "grids.npz") as archive:
         grids = archive["images"]
@@ -88,16 +92,16 @@ def test_sample_command_writes_projections_and_raw_voxels(trained, ginv):
         (("--model.group", "C4"), "C4 acts on 2-D space, but the data are 1-channel 16x16x16"),
     ],
 )
-def test_mismatched_settings_fail_with_one_clear_line(ginv, tmp_path, args, message):
-    result = ginv("fit", "--config", str(CONFIG), *QUICK, "--trainer.logger", "false", *args,
+def test_mismatched_settings_fail_with_one_clear_line(ginv_here, tmp_path, args, message):
+    result = ginv_here("fit", "--config", str(CONFIG), *QUICK, "--trainer.logger", "false", *args,
                   cwd=tmp_path)  # fmt: skip
     assert result.returncode == 2, result.stderr[-3000:]
     assert "ginv: error: " in result.stderr and message in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_params_builds_the_3d_model_of_the_plugin_config(ginv, tmp_path):
-    result = ginv("params", str(CONFIG), cwd=tmp_path)
+def test_params_builds_the_3d_model_of_the_plugin_config(ginv_here, tmp_path):
+    result = ginv_here("params", str(CONFIG), cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     header, row = (re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines())
     built = dict(zip(header, row, strict=True))
