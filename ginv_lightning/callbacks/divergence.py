@@ -29,7 +29,10 @@ from torch import Tensor
 from typing_extensions import override
 
 from ginv_lightning.errors import NonFiniteLossError
-from ginv_lightning.escnn_support.walk_without_hashing import unique_parameters
+from ginv_lightning.escnn_support.walk_without_hashing import (
+    unique_named_parameters,
+    unique_parameters,
+)
 
 # A weight beyond this magnitude means training diverged: these networks train
 # to weights of order 1, and a blow-up passes through ~1e6 before it reaches inf.
@@ -137,7 +140,7 @@ def refuse_diverged(
     with torch.no_grad():
         norms = torch._foreach_norm([state[k] for k in names], ord=math.inf) if names else []
         largest = torch.stack(norms).tolist() if names else []
-    parameters = {name for name, _ in module.named_parameters()}
+    parameters = {name for name, _ in unique_named_parameters(module)}
     bad = [
         name
         for name, value in zip(names, largest, strict=True)

@@ -11,13 +11,15 @@ from __future__ import annotations
 from escnn.nn import EquivariantModule
 from torch import nn
 
+from ginv_lightning.escnn_support.walk_without_hashing import unique_named_modules
+
 CACHED_BUFFERS = frozenset({"filter", "expanded_bias", "matrix"})
 
 
 def cached_filter_keys(module: nn.Module) -> list[str]:
     """State-dict keys of the filters escnn caches, as the module stands now."""
     keys = []
-    for name, sub in module.named_modules():
+    for name, sub in unique_named_modules(module):  # every checkpoint: no basis hashing
         if isinstance(sub, EquivariantModule):
             for buffer, _ in sub.named_buffers(recurse=False):
                 if buffer in CACHED_BUFFERS:

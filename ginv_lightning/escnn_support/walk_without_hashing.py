@@ -15,29 +15,39 @@ from __future__ import annotations
 from torch import Tensor, nn
 
 
+def unique_named_modules(module: nn.Module) -> list[tuple[str, nn.Module]]:
+    """``list(module.named_modules())``, without hashing any module."""
+    seen: set[int] = set()
+    found: list[tuple[str, nn.Module]] = []
+
+    def visit(current: nn.Module, prefix: str) -> None:
+        seen.add(id(current))
+        found.append((prefix, current))
+        for name, child in current._modules.items():
+            if child is not None and id(child) not in seen:
+                visit(child, f"{prefix}.{name}" if prefix else name)
+
+    visit(module, "")
+    return found
+
+
 def unique_modules(module: nn.Module) -> list[nn.Module]:
     """``list(module.modules())``, without hashing any module."""
+    return [found for _, found in unique_named_modules(module)]
+
+
+def unique_named_parameters(module: nn.Module) -> list[tuple[str, Tensor]]:
+    """``list(module.named_parameters())``, without hashing any module."""
     seen: set[int] = set()
-    found: list[nn.Module] = []
-
-    def visit(current: nn.Module) -> None:
-        seen.add(id(current))
-        found.append(current)
-        for child in current._modules.values():
-            if child is not None and id(child) not in seen:
-                visit(child)
-
-    visit(module)
+    found = []
+    for prefix, owner in unique_named_modules(module):
+        for name, parameter in owner.named_parameters(recurse=False):
+            if id(parameter) not in seen:
+                seen.add(id(parameter))
+                found.append((f"{prefix}.{name}" if prefix else name, parameter))
     return found
 
 
 def unique_parameters(module: nn.Module) -> list[Tensor]:
     """``list(module.parameters())``, without hashing any module."""
-    seen: set[int] = set()
-    found = []
-    for owner in unique_modules(module):
-        for _, parameter in owner.named_parameters(recurse=False):
-            if id(parameter) not in seen:
-                seen.add(id(parameter))
-                found.append(parameter)
-    return found
+    return [parameter for _, parameter in unique_named_parameters(module)]

@@ -18,7 +18,8 @@ NO_FEATURES = "none"  # no FID/KID; the SWD and the invariance diagnostics remai
 
 
 class DigitFeatures(nn.Module):
-    """The shipped digit classifier's 64-d features; ``classify`` gives its class probabilities."""
+    """The shipped digit classifier's 64-d features; ``probabilities`` turns them into its
+    class probabilities (the classifier's last layer), so one pass serves FID and the scores."""
 
     num_features = 64
 
@@ -30,8 +31,9 @@ class DigitFeatures(nn.Module):
     def forward(self, images: Tensor) -> Tensor:
         return self.classifier.features(images)
 
-    def classify(self, images: Tensor) -> Tensor:
-        return self.classifier(images).softmax(-1)
+    def probabilities(self, features: Tensor) -> Tensor:
+        """The class probabilities of images whose :meth:`forward` gave ``features``."""
+        return self.classifier.classify(features).softmax(-1)
 
     def train(self, mode: bool = True) -> DigitFeatures:
         return super().train(False)  # a fixed measuring instrument

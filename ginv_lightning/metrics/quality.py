@@ -157,10 +157,12 @@ class SampleQuality(nn.Module):
                 self.choose_metrics(tuple(images.shape[1:]))
                 for metric in self._each():
                     metric.begin_generated()
-            probabilities = None
-            if isinstance(self.features, DigitFeatures):
-                probabilities = self.features.classify(images)
-            features = None if self.features is None else self.features(images).double()
+            features = probabilities = None
+            if self.features is not None:
+                features = self.features(images)
+                if isinstance(self.features, DigitFeatures):
+                    probabilities = self.features.probabilities(features)
+                features = features.double()
             generated = Generated(images, moved, labels, features, probabilities)
             for metric in self._each():
                 metric.update(generated)
