@@ -91,9 +91,10 @@ def run_ginv_here(
     What :func:`run_ginv_with` returns (exit code, stdout, stderr), without a
     process of its own that starts torch and Lightning again (seconds each), for
     commands that need none. The working directory and the environment (which
-    Lightning's seeding writes to) are restored. Import Lightning before the
-    test: on first import it binds a log handler to the ``sys.stderr`` of the
-    moment, which inside a test is ``capsys``'s, closed when that test ends.
+    Lightning's seeding writes to) are restored. Import Lightning and wandb
+    before the test: on first import they bind a log handler / a write hook to
+    the ``sys.stderr`` of the moment, which inside a test is ``capsys``'s,
+    closed when that test ends.
     """
     from ginv_lightning.cli import main
 

@@ -7,7 +7,10 @@ tensors (one ``.numpy()`` per tensor), so one such walk over the main job's
 generator costs milliseconds, and the EMA update and the per-step filter
 expansion walk the networks several times per training step. These helpers
 yield the same items in the same order, telling repeats apart by identity
-(reading ``_modules``, the child table every torch walk reads).
+(reading ``_modules``, the child table every torch walk reads). The one
+difference: torch's walks also skip a module *equal* to one seen, and escnn
+makes two basis expansions of identical types equal; here both are kept (they
+hold no parameters or cached filters, which is what the callers look for).
 """
 
 from __future__ import annotations

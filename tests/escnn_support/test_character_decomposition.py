@@ -1,11 +1,13 @@
 """Tensor products of finite groups' irreps split by characters, as escnn's solver splits them.
 
-escnn's own solver, seeded and uncached, is the reference: the same irreps in the
-same order with the same multiplicities, for real irreps (dihedral groups),
-complex ones (cyclic groups, whose 2-dimensional real irreps count twice in
-<chi, chi>) and a direct product. The full octahedral group, whose networks
-this speeds up (85 s to 44 s cold on the 2-core machine, 2026-12-07), is
-checked against escnn's cached answers in the volumetric plugin's use of it.
+escnn's own solver, seeded, its decomposition not read from the disk cache, is
+the reference: the same irreps in the same order with the same multiplicities,
+for real irreps (dihedral groups), complex ones (cyclic groups, whose
+2-dimensional real irreps count twice in <chi, chi>) and a direct product.
+(CyclicGroup has its own closed form, so C5 checks the characters alone; the
+others also go through the installed wrapper.) The full octahedral group,
+whose networks this speeds up (a cold build: 85 s, then 22 s, on the 2-core
+machine, 2026-12-07), was checked the same way for all 100 pairs of its irreps.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import lightning  # noqa: F401  (imported before any test: see run_ginv_here)
 import pytest
+import wandb  # noqa: F401  (the same)
 
 from ginv_lightning.plugin_testing import (
     install_for_session,
