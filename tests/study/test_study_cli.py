@@ -11,10 +11,12 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-import torch
+import lightning  # noqa: F401  (first imported here, not inside a test: on first import it
+import pytest  # binds a log handler to the sys.stderr of the moment, in a test capsys's, closed
+import torch  # after it; a refused study below imports it in this process)
 import yaml
 
+from ginv_lightning.cli import main
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.study.config_file import load_config
 from tests.conftest import REPO, run_ginv
@@ -88,7 +90,7 @@ def test_tiny_grid_runs_end_to_end_with_two_workers(tmp_path):
 
 
 @pytest.mark.slow
-def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
+def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path, capsys):
     grid = {**TINY["grid"], "models": ["invariant", "ordinary"], "n": [4, 8, 16]}
     config = write_config(tmp_path / "study.yaml", grid=grid, workers=1)
     out = tmp_path / "out"
@@ -125,13 +127,15 @@ def test_interrupted_study_resumes_and_skips_finished_runs(tmp_path):
     assert len(rows) == total
     assert len({(r["model"], r["group"], r["n"], r["seed"]) for r in rows}) == total
 
+    # refusals come before any training: `ginv` in this process, as the console script runs it
     changed = write_config(tmp_path / "study.yaml", grid=grid, training={"steps": 21})
-    refused = run_ginv("study", "--config", str(changed), "--out", str(out))
-    assert refused.returncode == 2
-    assert "other settings" in refused.stderr and "Traceback" not in refused.stderr
+    capsys.readouterr()
+    assert main(["study", "--config", str(changed), "--out", str(out)]) == 2
+    refused = capsys.readouterr().err
+    assert "other settings" in refused and "Traceback" not in refused
     other = write_config(tmp_path / "other.yaml", grid=grid, workers=1)
-    refused = run_ginv("study", "--config", str(other), "--out", str(out))
-    assert refused.returncode == 2 and "holds the study 'study', not 'other'" in refused.stderr
+    assert main(["study", "--config", str(other), "--out", str(out)]) == 2
+    assert "holds the study 'study', not 'other'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
