@@ -84,9 +84,10 @@ class CapturedOutput(Protocol):
 
 
 def run_ginv_here(
-    capsys: CapturedOutput, *args: str, cwd: Path
+    capsys: CapturedOutput, *args: str, cwd: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``ginv`` in this process, in ``cwd``, with the session install on ``sys.path``.
+    """``ginv`` in this process, in ``cwd`` (default: where it is), and for a plugin's tests
+    with the session install on ``sys.path``.
 
     What :func:`run_ginv_with` returns (exit code, stdout, stderr), without a
     process of its own that starts torch and Lightning again (seconds each), for
@@ -99,7 +100,7 @@ def run_ginv_here(
     from ginv_lightning.cli import main
 
     before, environment = Path.cwd(), dict(os.environ)
-    os.chdir(cwd)
+    os.chdir(cwd or before)
     os.environ["WANDB_MODE"] = "offline"
     capsys.readouterr()
     try:

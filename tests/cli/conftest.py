@@ -7,41 +7,23 @@ a test would be capsys's stream, closed when that test ends.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+import subprocess
+from collections.abc import Callable
+from functools import partial
 
 import lightning  # noqa: F401
 import pytest
 import wandb  # noqa: F401
 
-from ginv_lightning.cli import main
+from ginv_lightning.plugin_testing import run_ginv_here
 
-
-class Outcome(NamedTuple):
-    """What ``ginv`` returned and printed (the fields of a ``CompletedProcess`` used here)."""
-
-    returncode: int | str | None
-    stdout: str
-    stderr: str
+# What ``ginv`` returned and printed, as a run in a process of its own gives it.
+Outcome = subprocess.CompletedProcess
 
 
 @pytest.fixture
-def ginv(tmp_path, monkeypatch, capsys) -> Iterator[Callable[..., Outcome]]:
-    """``ginv`` in this process and in ``tmp_path``; the environment Lightning seeds is restored."""
+def ginv(tmp_path, monkeypatch, capsys) -> Callable[..., Outcome]:
+    """``ginv`` in this process, in ``tmp_path`` unless the test moves; the environment
+    Lightning seeds is restored after each run."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("WANDB_MODE", "offline")
-    environment = dict(os.environ)
-
-    def run(*args: str) -> Outcome:
-        capsys.readouterr()
-        try:
-            code: int | str | None = main(args)
-        except SystemExit as exit:  # jsonargparse's own argument errors
-            code = exit.code
-        captured = capsys.readouterr()
-        return Outcome(code, captured.out, captured.err)
-
-    yield run
-    os.environ.clear()
-    os.environ.update(environment)
+    return partial(run_ginv_here, capsys)
