@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from jsonargparse import ArgumentError
 from lightning.pytorch import LightningDataModule, LightningModule, Trainer
-from lightning.pytorch.callbacks import ModelCheckpoint
+from lightning.pytorch.callbacks import ModelCheckpoint, ProgressBar
 from lightning.pytorch.cli import LightningArgumentParser, SaveConfigCallback
 from lightning.pytorch.strategies import DDPStrategy
 from lightning.pytorch.utilities import rank_zero_only
@@ -20,6 +20,7 @@ from typing_extensions import override
 import ginv_lightning.data  # noqa: F401  (short names of data modules: --data.help ImageFiles)
 from ginv_lightning.callbacks.checkpoint_schedule import ScheduledCheckpoint
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.callbacks.progress import PacedProgressBar
 from ginv_lightning.callbacks.run_identity import RunIdentity
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.callbacks.start_marker import StartMarker
@@ -197,7 +198,17 @@ class GinvCLI(PrivateCLIHooks):
             config["strategy"] = DDPStrategy(find_unused_parameters=True)
         if not config.get("plugins"):  # a user's own checkpoint IO stays theirs
             config["plugins"] = [AtomicCheckpointIO()]
+        if wants_default_progress_bar(config, callbacks):
+            callbacks = [*callbacks, PacedProgressBar()]
         return config, [*callbacks, RunIdentity(), self.started]
+
+
+def wants_default_progress_bar(config: dict[str, Any], callbacks: list[Any]) -> bool:
+    """A bar is shown (Lightning's default) and the user configured no bar of their own."""
+    given = config.get("callbacks") or []
+    given = given if isinstance(given, list) else [given]
+    bars = [c for c in [*given, *callbacks] if isinstance(c, ProgressBar)]
+    return config.get("enable_progress_bar") is not False and not bars
 
 
 # Optimiser steps between checkpoints (also written at each epoch end and when training ends).

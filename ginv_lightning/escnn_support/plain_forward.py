@@ -24,6 +24,7 @@ from escnn.nn.modules.conv.rd_convolution import _RdConv
 from escnn.nn.modules.conv.rd_transposed_convolution import _RdConvTransposed
 from torch import Tensor, nn
 
+from ginv_lightning.escnn_support.doubling_upsample import upsample_nearest
 from ginv_lightning.escnn_support.halving_pool import average_pool
 
 Layer = Callable[[nn.Module, Tensor], Tensor]
@@ -110,7 +111,7 @@ def _leaky_relu(module: enn.LeakyReLU, x: Tensor) -> Tensor:
 def _upsampling(module: nn.Module, x: Tensor) -> Tensor:
     if module._mode != "nearest":
         return module(enn.GeometricTensor(x, module.in_type)).tensor
-    return F.interpolate(x, size=module._size, scale_factor=module._scale_factor, mode="nearest")
+    return upsample_nearest(x, module._scale_factor, module._size)
 
 
 def _average_pool(module: enn.PointwiseAvgPool2D, x: Tensor) -> Tensor:

@@ -65,7 +65,7 @@ class CNNGenerator(PlainGenerator):
             stack += [
                 layers.batch_norm(dims, previous),
                 nn.ReLU(),
-                nn.Upsample(scale_factor=2, mode="nearest"),
+                layers.upsample(dims),
                 layers.conv(dims, previous, width, 3, padding=1),
             ]
         stack += layers.plain_image_head(dims, widths[-1], image.channels)

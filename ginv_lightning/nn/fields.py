@@ -14,6 +14,7 @@ from escnn import gspaces
 from escnn import nn as enn
 from torch import Tensor
 
+from ginv_lightning.escnn_support.uncopied_batch_norm import UncopiedInnerBatchNorm
 from ginv_lightning.symmetry.escnn_group import EscnnGroup, require_escnn
 
 
@@ -86,7 +87,7 @@ class FeatureFields:
 
     def batch_norm(self, field_type: enn.FieldType) -> enn.EquivariantModule:
         if self.symmetry.is_finite:
-            return enn.InnerBatchNorm(field_type)
+            return UncopiedInnerBatchNorm(field_type)
         iid = {2: enn.IIDBatchNorm2d, 3: enn.IIDBatchNorm3d}[self.symmetry.dimensionality]
         return iid(field_type)
 

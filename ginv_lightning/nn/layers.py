@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from escnn import nn as enn
 from torch import Tensor, nn
 
+from ginv_lightning.escnn_support.doubling_upsample import DoublingR2Upsampling, DoublingUpsample
 from ginv_lightning.escnn_support.halving_pool import HalvingAvgPool2d, HalvingPointwiseAvgPool2D
 
 
@@ -39,7 +40,7 @@ def equivariant_conv_transposed(
 def equivariant_upsample(field_type: enn.FieldType) -> enn.EquivariantModule:
     """Nearest-neighbour doubling: it commutes exactly with the grid's symmetries."""
     dims = field_type.gspace.dimensionality
-    up = _pick(dims, {2: enn.R2Upsampling, 3: enn.R3Upsampling})
+    up = _pick(dims, {2: DoublingR2Upsampling, 3: enn.R3Upsampling})
     return up(field_type, scale_factor=2, mode="nearest")
 
 
@@ -64,6 +65,11 @@ def conv_transposed(dims: int, in_channels: int, out_channels: int, kernel_size:
 
 def batch_norm(dims: int, channels: int) -> nn.Module:
     return _pick(dims, {2: nn.BatchNorm2d, 3: nn.BatchNorm3d})(channels)
+
+
+def upsample(dims: int) -> nn.Module:
+    """Nearest-neighbour doubling, as the equivariant networks' ``equivariant_upsample``."""
+    return _pick(dims, {2: DoublingUpsample, 3: nn.Upsample})(scale_factor=2, mode="nearest")
 
 
 def avg_pool(dims: int) -> nn.Module:

@@ -242,13 +242,13 @@ class ResidualCNNGenerator(PlainGenerator):
             main = nn.Sequential(
                 layers.batch_norm(dims, previous),
                 nn.ReLU(),
-                nn.Upsample(scale_factor=2, mode="nearest"),
+                layers.upsample(dims),
                 layers.conv(dims, previous, width, 3, padding=1),
                 layers.batch_norm(dims, width),
                 nn.ReLU(),
                 layers.conv(dims, width, width, 3, padding=1),
             )
-            skip: list[nn.Module] = [nn.Upsample(scale_factor=2, mode="nearest")]
+            skip: list[nn.Module] = [layers.upsample(dims)]
             if width != previous:
                 skip.append(layers.conv(dims, previous, width, 1))
             stack.append(PlainResidual(main, nn.Sequential(*skip)))

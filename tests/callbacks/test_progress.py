@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 
-from ginv_lightning.callbacks.progress import ProgressLine
+from lightning.pytorch import Callback, Trainer
+
+from ginv_lightning.callbacks.progress import PacedProgressBar, ProgressLine
 from ginv_lightning.data import RotDigits
 from ginv_lightning.quiet_trainer import quiet_trainer
 from tests.tiny_gan import tiny_gan
@@ -29,3 +31,31 @@ def test_lines_wait_for_the_interval():
     stream = io.StringIO()
     _fit(ProgressLine("cell B", max_steps=8, seconds=3600.0, stream=stream))
     assert stream.getvalue() == ""
+
+
+class _Shown(Callback):
+    """What the training bar shows after each batch (it runs after the bar's own hook)."""
+
+    def __init__(self, bar: PacedProgressBar) -> None:
+        self.bar, self.counts = bar, []
+
+    def on_train_batch_end(self, *_) -> None:
+        self.counts.append(self.bar.train_progress_bar.n)
+
+
+def _shown(seconds: float) -> list[int]:
+    """The training bar's count after each batch of two epochs of four batches."""
+    bar = PacedProgressBar(seconds)
+    shown = _Shown(bar)
+    data = RotDigits(image_size=8, num_train=64, batch_size=16)
+    trainer = Trainer(
+        max_epochs=2, logger=False, enable_checkpointing=False, enable_model_summary=False,
+        limit_val_batches=0, callbacks=[bar, shown],
+    )  # fmt: skip
+    trainer.fit(tiny_gan(plain=True), datamodule=data)
+    return shown.counts
+
+
+def test_the_bar_is_redrawn_on_its_timer_and_at_each_epoch_end():
+    assert _shown(seconds=0.0) == [1, 2, 3, 4] * 2
+    assert _shown(seconds=3600.0) == [1, 1, 1, 4, 0, 0, 0, 4]

@@ -10,9 +10,11 @@ import numpy as np
 import pytest
 import torch
 import yaml
+from lightning.pytorch.callbacks import TQDMProgressBar
 from PIL import Image
 
 from ginv_lightning.cli import main
+from ginv_lightning.commands.train import wants_default_progress_bar
 from ginv_lightning.experiment import experiment_from_config
 from tests.conftest import REPO, run_ginv
 from tests.escnn_accounting import expected_parameters
@@ -161,3 +163,23 @@ def test_a_run_resumed_mid_epoch_logs_each_batch_of_the_epoch_once(ginv, tmp_pat
     assert [int(r["step"]) for r in rows] == list(range(25))  # each batch once, in order
     assert [int(r["epoch"]) for r in rows] == [0] * 19 + [1] * 6  # 19 batches an epoch
     assert [float(r["optimizer_step"]) for r in rows] == [2.0 * (b + 1) for b in range(25)]
+
+
+def test_the_progress_bar_is_redrawn_on_a_timer_not_every_batch(ginv, tmp_path):
+    """Two epochs of 19 batches of the CNN (about 2 s here); Lightning's default bar would
+    write twice per batch (the count, then the logged values)."""
+    result = ginv("fit", "--config", str(REPO / "configs" / "rotdigits_cnn.yaml"),
+                  "--trainer.max_steps", "80", "--trainer.logger", "false",
+                  "--metrics.enabled", "false", "--samples.every_n_steps", "1000",
+                  "--trainer.default_root_dir", str(tmp_path))  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    first_epoch = [d for d in result.stdout.split("\r") if d.startswith("Epoch 0:")]
+    assert 2 <= len(first_epoch) < 19, result.stdout[-3000:]
+    assert any(" 19/19 " in draw for draw in first_epoch)  # and at the epoch's end
+
+
+def test_a_progress_bar_of_the_users_own_replaces_the_timed_one():
+    config = {"callbacks": [TQDMProgressBar(refresh_rate=5)], "enable_progress_bar": None}
+    assert not wants_default_progress_bar(config, [])
+    assert not wants_default_progress_bar({"enable_progress_bar": False}, [])
+    assert wants_default_progress_bar({"callbacks": None, "enable_progress_bar": None}, [])
