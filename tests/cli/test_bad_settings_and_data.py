@@ -141,3 +141,12 @@ def test_data_help_takes_a_short_class_name_and_documents_non_square_images(ginv
     result = ginv("fit", "--data.help", "ImageFiles")
     assert result.returncode == 0, result.stderr
     assert "--data.non_square {crop,refuse}" in result.stdout and "centre square" in result.stdout
+
+
+def test_missing_inception_weights_fail_at_start_up_naming_file_and_path(
+    ginv, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TORCH_HOME", str(tmp_path / "torch"))
+    result = ginv(*MAIN, "--metrics.features", "inception")
+    expected = tmp_path / "torch/hub/checkpoints/weights-inception-2015-12-05-6726825d.pth"
+    assert_clean_error(result, f"are not at {expected}")

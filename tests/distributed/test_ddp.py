@@ -7,11 +7,16 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
+import lightning  # noqa: F401  (bound to the real stderr before capsys; see tests/cli/conftest)
 import pytest
 import torch
+import wandb  # noqa: F401
 
+from ginv_lightning.plugin_testing import run_ginv_here
 from tests.conftest import REPO, run_ginv
 
 CONFIG = str(REPO / "configs/rotdigits_c4_wgan_gp.yaml")  # gradient penalty, two critic steps
@@ -82,10 +87,12 @@ def test_only_rank_zero_writes_logs_grids_and_config(ddp_run):
     assert len(list(runs.glob("*/version_*"))) == 1
 
 
-def validate(checkpoint: Path, root: Path, *extra: str) -> dict[str, float]:
+def validate(
+    run: Callable[..., subprocess.CompletedProcess], checkpoint: Path, root: Path, *extra: str
+) -> dict[str, float]:
     root.mkdir()
     logger = f'{{"class_path": "ginv_lightning.persistence.csv_logger.ResumableCSVLogger", "init_args": {{"save_dir": "{root}", "name": "v"}}}}'  # noqa: E501
-    result = run_ginv(
+    result = run(
         "validate", "--config", CONFIG, "--ckpt_path", str(checkpoint), "--trainer.logger", logger,
         "--metrics.num_samples", "540", "--metrics.batch_size", "135", "--metrics.cache_dir", "",
         "--trainer.enable_progress_bar", "false", *extra, cwd=root,
@@ -97,10 +104,10 @@ def validate(checkpoint: Path, root: Path, *extra: str) -> dict[str, float]:
 
 
 @pytest.mark.slow
-def test_metrics_across_ranks_equal_the_single_process_values(ddp_run, tmp_path):
+def test_metrics_across_ranks_equal_the_single_process_values(ddp_run, tmp_path, capsys):
     checkpoint = next(ddp_run.rglob("last.ckpt"))
-    single = validate(checkpoint, tmp_path / "single")
-    both = validate(checkpoint, tmp_path / "ddp", *DDP)
+    single = validate(partial(run_ginv_here, capsys), checkpoint, tmp_path / "single")
+    both = validate(run_ginv, checkpoint, tmp_path / "ddp", *DDP)
     for key in ("val/fid", "val/kid", "val/fid_orbit", "val/digit_confidence"):
         assert both[key] == pytest.approx(single[key], rel=1e-6), key
     # invariance errors are at float precision: equal up to batch composition

@@ -99,19 +99,6 @@ def test_the_same_seed_reproduces_the_metrics(rerun):
     assert len(first) == 2 and again == first
 
 
-def test_missing_inception_weights_fail_at_start_up_naming_file_and_path(tmp_path):
-    result = run_ginv(
-        "fit", "--config", str(Path.cwd() / "configs/rotdigits_c4.yaml"),
-        "--metrics.features", "inception", "--trainer.max_epochs", "1",
-        "--trainer.logger", "false", cwd=tmp_path, env={"TORCH_HOME": str(tmp_path / "torch")},
-    )  # fmt: skip
-    assert result.returncode == 2
-    expected = tmp_path / "torch/hub/checkpoints/weights-inception-2015-12-05-6726825d.pth"
-    assert f"are not at {expected}" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert "Epoch 0" not in result.stderr + result.stdout
-
-
 def test_a_failed_start_with_wandb_points_to_no_removed_folder(tmp_path):
     """The run folder of a failed start is removed; W&B's footer used to name it anyway."""
     result = run_ginv(
