@@ -56,6 +56,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=place)  # stable: the same order within a file
 
 
+@pytest.fixture(scope="session", autouse=True)
+def subprocess_temp_files(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Temporary files of the processes tests start go under pytest's own temporary folder.
+
+    wandb makes two temporary folders when it is imported and removes them at exit;
+    a process the crash tests kill with SIGKILL leaves them behind, and in /tmp they
+    would pile up run after run. pytest removes its older folders itself.
+    """
+    folder = tmp_path_factory.mktemp("process-temp")
+    os.environ["TMPDIR"] = str(folder)
+
+
 @pytest.fixture(scope="session")
 def plugin_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory where pip really installed the test plugins (add it to PYTHONPATH to use)."""
