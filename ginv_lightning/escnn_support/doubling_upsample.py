@@ -6,11 +6,10 @@ loop: in the main job's generator forward the two doublings took 2.9 ms of
 18.7 ms on the project's 2-core machine, and
 :func:`~ginv_lightning.escnn_support.block_sums.block_repeat` takes 1.0 ms for
 them (their backward, timed alone: 2.5 ms in torch, 0.9 ms as sums of each
-2x2 block). It gives
-torch's bits (tests/escnn_support/test_doubling_upsample.py), so results do
-not change. Other factors, modes, sizes, GPUs and reduced
-precision run torch's kernel. escnn's ``R2Upsampling`` and the plain
-baselines' ``nn.Upsample`` both go through it, so comparisons stay like for like.
+2x2 block). It gives torch's bits (tests/escnn_support/test_doubling_upsample.py),
+so results do not change. Other factors, modes, sizes, GPUs and reduced
+precision run torch's kernel. escnn's ``R2Upsampling`` and the plain baselines'
+``nn.Upsample`` both go through it, so comparisons stay like for like.
 """
 
 from __future__ import annotations
