@@ -26,6 +26,7 @@ from torch import Tensor, nn
 
 from ginv_lightning.escnn_support.doubling_upsample import upsample_nearest
 from ginv_lightning.escnn_support.halving_pool import average_pool
+from ginv_lightning.escnn_support.uncopied_batch_norm import one_size_batch_norm
 
 Layer = Callable[[nn.Module, Tensor], Tensor]
 
@@ -91,10 +92,10 @@ def _inner_batch_norm(module: enn.InnerBatchNorm, x: Tensor) -> Tensor:
     same values (and the same running-average update), with the channels already
     last in memory, so no copy is made either way.
     """
-    if len(module._contiguous) != 1 or not all(module._contiguous.values()):
+    one_size = one_size_batch_norm(module)
+    if one_size is None:
         return module(enn.GeometricTensor(x, module.in_type)).tensor
-    (size,) = module._contiguous
-    batch_norm = getattr(module, f"batch_norm_[{size}]")
+    size, batch_norm = one_size
     moved = x.movedim(1, -1)  # (N, *grid, C), contiguous for channels-last x
     fields = moved.reshape(-1, x.shape[1] // size, size, 1, 1)
     return batch_norm(fields).reshape(moved.shape).movedim(-1, 1)

@@ -14,17 +14,29 @@ same view, so outputs, gradients and running statistics are escnn's bits
 from __future__ import annotations
 
 from escnn import nn as enn
+from torch import nn
+
+
+def one_size_batch_norm(norm: enn.InnerBatchNorm) -> tuple[int, nn.Module] | None:
+    """The field size and the torch batch norm of ``norm``'s fields when they are all of one
+    size and contiguous (then one view of the whole tensor holds them); else None."""
+    if len(norm._contiguous) != 1 or not all(norm._contiguous.values()):
+        return None
+    (size,) = norm._contiguous
+    return size, getattr(norm, f"batch_norm_[{size}]")
 
 
 class UncopiedInnerBatchNorm(enn.InnerBatchNorm):
     """``InnerBatchNorm`` that normalises a one-size, contiguous field type in place of a copy."""
 
     def forward(self, input: enn.GeometricTensor) -> enn.GeometricTensor:
-        if len(self._contiguous) != 1 or not all(self._contiguous.values()):
+        one_size = one_size_batch_norm(self)
+        if one_size is None:
             return super().forward(input)
         assert input.type == self.in_type
-        (size,) = self._contiguous
+        size, batch_norm = one_size
         tensor = input.tensor
         fields = tensor.view(tensor.shape[0], -1, size, *tensor.shape[2:])
-        normalised = getattr(self, f"batch_norm_[{size}]")(fields)
-        return enn.GeometricTensor(normalised.view(tensor.shape), self.out_type, input.coords)
+        return enn.GeometricTensor(
+            batch_norm(fields).view(tensor.shape), self.out_type, input.coords
+        )
