@@ -43,11 +43,12 @@ class GAN(LightningModule):
     """Trains a generator against a discriminator, both built for one symmetry group.
 
     Every discriminator step sees one batch of real data; the generator steps
-    once every ``n_critic`` batches, reusing that batch's generated images. The
-    generator's exponential moving average (``ema``) is what evaluation and
-    sampling use. Each step leaves what it computed in ``step_values`` (losses,
-    penalty, scores) for the :class:`DivergenceGuard` it installs, which stops a
-    diverged run and refuses to save its weights.
+    once every ``n_critic`` batches of the run (counted across epochs), reusing
+    that batch's generated images. The generator's exponential moving average
+    (``ema``) is what evaluation and sampling use. Each step leaves what it
+    computed in ``step_values`` (losses, penalty, scores) for the
+    :class:`DivergenceGuard` it installs, which stops a diverged run and refuses
+    to save its weights.
 
     With labelled data (``data_shape.classes`` > 0) the GAN is class-conditional:
     both networks take labels, real images come with theirs, and generated ones
@@ -191,7 +192,7 @@ class GAN(LightningModule):
     @override
     def training_step(self, batch: Any, batch_idx: int) -> None:
         real, real_labels = self._unpacked(batch)
-        generator_turn = (batch_idx + 1) % self.n_critic == 0
+        generator_turn = self.is_generator_turn()
         z = self.generator.sample_latent(real.shape[0], device=self.device)
         fake_labels = self.sample_labels(real.shape[0])
         with torch.set_grad_enabled(generator_turn):
@@ -205,6 +206,15 @@ class GAN(LightningModule):
         # Lightning's `step` column counts batches; this one counts what max_steps,
         # checkpoint and sample names count: optimiser steps (a D and a G step are two)
         self.log("optimizer_step", float(self.global_step))
+
+    def is_generator_turn(self) -> bool:
+        """Whether the generator steps on this batch: on every ``n_critic``-th batch of the run.
+
+        Counted across epochs, as a lazy penalty's steps are: counted within each
+        epoch, an epoch that is not a multiple of ``n_critic`` would end on extra
+        discriminator steps and drift the ratio from ``n_critic``.
+        """
+        return (self.trainer.fit_loop.total_batch_idx + 1) % self.n_critic == 0
 
     def _unpacked(self, batch: Any) -> tuple[Tensor, Tensor | None]:
         """A batch's images and, for a conditional GAN, their labels."""

@@ -111,7 +111,7 @@ class TraceW1(Callback):
         batch_idx: int,
     ) -> None:  # fmt: skip
         assert isinstance(pl_module, GAN)
-        if (batch_idx + 1) % pl_module.n_critic:
+        if not pl_module.is_generator_turn():
             return
         self.g_steps += 1
         if self.g_steps in self.at:
