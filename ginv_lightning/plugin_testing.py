@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import random
 import shutil
 import site
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -91,8 +94,10 @@ def run_ginv_here(
 
     What :func:`run_ginv_with` returns (exit code, stdout, stderr), without a
     process of its own that starts torch and Lightning again (seconds each), for
-    commands that need none. The working directory and the environment (which
-    Lightning's seeding writes to) are restored. Import Lightning and wandb
+    commands that need none. What a process of its own would have kept to itself
+    is restored: the working directory, the environment (which Lightning's
+    seeding writes to), the random states it seeds, torch's thread count and its
+    deterministic-algorithms switch. Import Lightning and wandb
     before the test: on first import they bind a log handler / a write hook to
     the ``sys.stderr`` of the moment, which inside a test is ``capsys``'s,
     closed when that test ends.
@@ -104,7 +109,8 @@ def run_ginv_here(
     os.environ["WANDB_MODE"] = "offline"
     capsys.readouterr()
     try:
-        code: int | str | None = main(list(args))
+        with _random_states_kept():
+            code: int | str | None = main(list(args))
     except SystemExit as exit:  # jsonargparse's own argument errors
         code = exit.code
     finally:
@@ -113,6 +119,26 @@ def run_ginv_here(
         os.environ.update(environment)
     captured = capsys.readouterr()
     return subprocess.CompletedProcess(list(args), code, captured.out, captured.err)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _random_states_kept() -> Iterator[None]:
+    """Python's, numpy's and torch's random states, torch's threads and determinism, as before."""
+    import numpy
+    import torch
+
+    states = random.getstate(), numpy.random.get_state(), torch.random.get_rng_state()
+    threads = torch.get_num_threads()
+    deterministic = torch.are_deterministic_algorithms_enabled()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    try:
+        yield
+    finally:
+        random.setstate(states[0])
+        numpy.random.set_state(states[1])
+        torch.random.set_rng_state(states[2])
+        torch.set_num_threads(threads)
+        torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
 
 
 def throwaway_venv(root: Path) -> Path:

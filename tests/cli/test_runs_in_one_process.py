@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+import numpy
+import torch
 import wandb
 
 from tests.conftest import REPO
@@ -40,3 +44,25 @@ def test_a_wandb_run_the_user_opened_stays_open(ginv, tmp_path):
         assert wandb.run is users  # Lightning logged into it; ginv did not close it
     finally:
         users.finish()
+
+
+def test_an_in_process_run_leaves_the_random_states_it_seeds_as_it_found_them(ginv):
+    """The harness keeps what a process of its own would keep to itself: ``seed_everything``
+    reseeds Python's, numpy's and torch's generators, and tests that follow must not
+    depend on which fit ran before them."""
+    _seed_all(7)
+    expected = _draw_all()
+    _seed_all(7)
+    result = ginv("fit", "--config", CONFIG, *TINY)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert _draw_all() == expected
+
+
+def _seed_all(seed: int) -> None:
+    random.seed(seed)
+    numpy.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _draw_all() -> tuple[float, float, float]:
+    return random.random(), float(numpy.random.rand()), torch.rand(1).item()
