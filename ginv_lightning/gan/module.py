@@ -249,7 +249,6 @@ class GAN(LightningModule):
                 loss = loss + penalty
         opt_d.zero_grad(set_to_none=True)
         self.manual_backward(loss)
-        self._clip(opt_d)
         opt_d.step()
         self.log_dict(logs, prog_bar=True)
 
@@ -274,7 +273,6 @@ class GAN(LightningModule):
         self.step_values.update({"generator loss": loss, "discriminator scores": fake_scores})
         opt_g.zero_grad(set_to_none=True)
         self.manual_backward(loss)
-        self._clip(opt_g)
         opt_g.step()
         self.untoggle_optimizer(opt_g)
         update_ema(self.ema, self.generator)
@@ -313,7 +311,10 @@ class GAN(LightningModule):
         for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
             scheduler.step()
 
-    def _clip(self, optimizer: Any) -> None:
+    @override
+    def on_before_optimizer_step(self, optimizer: Any) -> None:
+        """Clip here, not before ``opt.step()``: Lightning calls this hook after a
+        GradScaler (``16-mixed``) has unscaled the gradients, so the clip is in true units."""
         if self.gradient_clip is not None:
             self.clip_gradients(
                 optimizer, gradient_clip_val=self.gradient_clip, gradient_clip_algorithm="norm"
