@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import torch
 from lightning.pytorch import Callback, LightningModule, Trainer
 from typing_extensions import override
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.metrics.forked_rng import forked_rng
 
 
 class LearningCurve(Callback):
@@ -66,8 +66,7 @@ class LearningCurve(Callback):
 
     def _measure(self, trainer: Trainer, pl_module: LightningModule) -> None:
         started = time.perf_counter()
-        cuda = [pl_module.device] if pl_module.device.type == "cuda" else []
-        with torch.random.fork_rng(devices=cuda):
+        with forked_rng(pl_module.device):
             results = self.metrics.measure(trainer, pl_module)
         training = started - self._started - self.measuring_seconds
         point = {"step": trainer.global_step, "seconds": training}

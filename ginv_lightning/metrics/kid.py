@@ -9,6 +9,7 @@ from torchmetrics.image.kid import KernelInceptionDistance
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.features import GivenFeatures
 from ginv_lightning.metrics.fid import FeatureDistance
+from ginv_lightning.metrics.forked_rng import forked_rng
 from ginv_lightning.metrics.registry import MetricContext
 
 
@@ -46,7 +47,7 @@ class KID(FeatureDistance):
     def compute(self) -> dict[str, Tensor]:
         if not self.gathered():
             return {}
-        with torch.random.fork_rng(devices=[]):
+        with forked_rng(self.device):
             torch.manual_seed(self.context.config.seed)  # KID's random subsets
             mean, std = self.distance.compute()
         return {"kid": mean, "kid_std": std}

@@ -21,6 +21,7 @@ from torch import Tensor, nn
 from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.config import MetricsConfig
 from ginv_lightning.metrics.features import DigitFeatures
+from ginv_lightning.metrics.forked_rng import forked_rng
 from ginv_lightning.metrics.reference import default_cache_dir, reference_features
 from ginv_lightning.metrics.registry import (
     Generated,
@@ -146,7 +147,7 @@ class SampleQuality(nn.Module):
         for metric in self._each():
             metric.begin_generated()
         for index in mine.tolist():
-            with torch.random.fork_rng(devices=[]):
+            with forked_rng(device):
                 torch.manual_seed(self.config.seed + 1 + index)
                 labels = label_batches[index]
                 given = () if labels is None else (labels.to(device),)

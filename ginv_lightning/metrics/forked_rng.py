@@ -1,0 +1,17 @@
+"""Seeded work that leaves the caller's random streams as they were, the GPU's included."""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+
+import torch
+
+
+def forked_rng(device: torch.device) -> AbstractContextManager[None]:
+    """``torch.random.fork_rng`` over the CPU's generator and, on a GPU, ``device``'s.
+
+    ``torch.manual_seed`` inside also reseeds every CUDA generator: forking the
+    CPU's alone would leave training's noise on the GPU reseeded to the same
+    values after every evaluation.
+    """
+    return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
