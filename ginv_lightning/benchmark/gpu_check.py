@@ -26,7 +26,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-GINV = (sys.executable, "-c", "import sys; from ginv_lightning.cli import main; sys.exit(main())")
+# As a module, not `-c`: Lightning starts DDP ranks 1..n-1 by re-running this process's command
+# line, `python -m ginv_lightning.cli ...` (with `-c` it would run a file named "-c")
+GINV = (sys.executable, "-m", "ginv_lightning.cli")
 CONFIGS = Path(__file__).resolve().parents[2] / "configs"
 LOSSES = ("train/d_loss", "train/d_penalty", "train/g_loss")
 
