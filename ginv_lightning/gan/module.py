@@ -24,6 +24,7 @@ from ginv_lightning.gan.averaging import generator_ema, update_ema
 from ginv_lightning.gan.diff_augment import diff_augment_for
 from ginv_lightning.gan.losses import GANLoss, RelativisticAverage
 from ginv_lightning.gan.penalties import Penalty
+from ginv_lightning.gan.ranks import average_running_statistics, seed_this_rank
 from ginv_lightning.lightning_private import ddp_finds_unused_parameters
 from ginv_lightning.nn.base import DiscriminatorBuilder, Generator, GeneratorBuilder
 from ginv_lightning.nn.conditioning import LabelChannels, ProjectionHead, label_args
@@ -203,6 +204,10 @@ class GAN(LightningModule):
         self._discriminator_step(real, fake.detach(), labels, self.trainer.fit_loop.total_batch_idx)
         if generator_turn:
             self._generator_step(real, fake, labels)
+        if self.trainer.world_size > 1:  # before the EMA copies them (see .ranks)
+            average_running_statistics([self.generator, self.discriminator], self.trainer.strategy)
+        if generator_turn:
+            update_ema(self.ema, self.generator)
         # Lightning's `step` column counts batches; this one counts what max_steps,
         # checkpoint and sample names count: optimiser steps (a D and a G step are two)
         self.log("optimizer_step", float(self.global_step))
@@ -275,7 +280,6 @@ class GAN(LightningModule):
         self.manual_backward(loss)
         opt_g.step()
         self.untoggle_optimizer(opt_g)
-        update_ema(self.ema, self.generator)
         self.log("train/g_loss", loss.detach(), prog_bar=True)
 
     def _augmented(self, real: Tensor, fake: Tensor) -> tuple[Tensor, Tensor]:
@@ -310,6 +314,12 @@ class GAN(LightningModule):
             return
         for scheduler in schedulers if isinstance(schedulers, list) else [schedulers]:
             scheduler.step()
+
+    @override
+    def on_fit_start(self) -> None:
+        """Each process of a multi-process run draws its own noise (see :mod:`.ranks`)."""
+        if self.trainer.world_size > 1:
+            seed_this_rank(self.global_rank)
 
     @override
     def on_before_optimizer_step(self, optimizer: Any) -> None:

@@ -9,7 +9,7 @@ from lightning.pytorch import Callback, LightningModule, Trainer
 
 
 class Probe(Callback):
-    """Saves, per rank, the networks, the optimiser states and the EMA at training start and end."""
+    """Saves, per rank, the networks, optimisers, EMA and random state at training start and end."""
 
     def __init__(self, out: str) -> None:
         self.out = Path(out)
@@ -28,6 +28,7 @@ class Probe(Callback):
             "ema": {k: v.clone() for k, v in pl_module.ema.state_dict().items()},
             "optimizers": [opt.state_dict() for opt in trainer.optimizers],
             "generated_here": getattr(quality, "generated_here", None),
+            "rng": torch.get_rng_state(),  # the stream training's noise is drawn from
         }
         torch.save(state, self.out / f"{moment}_rank{trainer.global_rank}.pt")
 

@@ -71,6 +71,14 @@ def test_networks_are_identical_on_every_rank_after_penalised_steps(ddp_run):
 
 
 @pytest.mark.slow
+def test_each_rank_draws_its_own_noise(ddp_run):
+    """Seeded alike, the ranks would generate the same fake batch; the networks still agree."""
+    starts = [load(ddp_run / "probe" / f"start_rank{r}.pt") for r in (0, 1)]
+    assert not torch.equal(starts[0]["rng"], starts[1]["rng"])
+    assert_identical_networks(*starts)
+
+
+@pytest.mark.slow
 def test_metric_generation_is_split_across_ranks(ddp_run):
     generated = [load(ddp_run / "probe" / f"end_rank{r}.pt")["generated_here"] for r in (0, 1)]
     assert generated == [250, 250]
