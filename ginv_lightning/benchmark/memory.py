@@ -12,6 +12,7 @@ import multiprocessing
 import resource
 import threading
 import time
+from queue import Empty
 
 import torch
 
@@ -58,11 +59,25 @@ def _measure(case: Case, accelerator: str, queue: multiprocessing.Queue) -> None
 
 
 def training_peak_mb(case: Case, accelerator: str) -> float:
-    """Memory (MB) that a few training steps of ``case`` add at their peak."""
+    """Memory (MB) that a few training steps of ``case`` add at their peak.
+
+    Raises ``RuntimeError`` as soon as the measuring process ends without a figure
+    (its traceback is on stderr), rather than waiting for a figure that never comes.
+    """
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     child = context.Process(target=_measure, args=(case, accelerator, queue))
     child.start()
-    result = queue.get(timeout=600)
-    child.join()
-    return result
+    while True:
+        ended = not child.is_alive()  # read before the queue: a figure sent at exit is there
+        try:
+            result = queue.get(timeout=1)
+        except Empty:
+            if ended:
+                raise RuntimeError(
+                    f"measuring the peak memory of {case.name!r} failed: its process "
+                    f"exited with code {child.exitcode} (its error is printed above)"
+                ) from None
+            continue
+        child.join()
+        return result

@@ -10,7 +10,8 @@ import torch
 from escnn import nn as enn
 from torch import nn
 
-from ginv_lightning.benchmark.cases import LAZY_EVERY, benchmark_cases, build
+from ginv_lightning.benchmark.cases import LAZY_EVERY, Case, benchmark_cases, build
+from ginv_lightning.benchmark.memory import training_peak_mb
 
 
 def _conv_output_shapes(module: nn.Module, run) -> list[tuple[int, ...]]:
@@ -64,3 +65,11 @@ def test_bench_times_the_fast_path_and_the_training_options_beside_the_configure
     unlazy = {case.name: case for case in benchmark_cases("histology_d4", "histology_cnn")}
     lazy = unlazy[f"equivariant D4, lazy R1/{LAZY_EVERY}"].config["model"]["penalty"]
     assert lazy["init_args"] == {"gamma": 0.1, "every": LAZY_EVERY}
+
+
+def test_a_memory_probe_that_fails_is_reported_when_its_process_ends():
+    """Not after the ten minutes the probe may take: a bench on a new machine would hang."""
+    case = benchmark_cases("rotdigits_c4", "rotdigits_cnn")[0]
+    broken = Case("broken", {**case.config, "model": {**case.config["model"], "group": "C0"}})
+    with pytest.raises(RuntimeError, match="peak memory of 'broken' failed: its process exited"):
+        training_peak_mb(broken, "cpu")
