@@ -13,6 +13,8 @@ import torch
 from torch import Tensor, nn
 from torchmetrics import MeanMetric
 from torchmetrics.image.fid import FrechetInceptionDistance
+from torchmetrics.metric import jit_distributed_available
+from torchmetrics.utilities.distributed import gather_all_tensors
 
 from ginv_lightning.metrics.features import GivenFeatures
 from ginv_lightning.metrics.registry import Generated, GenerativeMetric, MetricContext, Reference
@@ -72,13 +74,31 @@ class PerClassScores(GenerativeMetric):
         if not self.has_reference:
             return {}
         results: dict[str, Tensor] = {}
+        *per_class, (accuracy_updates, _) = self._counts_of_all_processes()
         fids = [
             fid.compute()
-            for fid in self.fids
-            if fid.real_features_num_samples >= 2 and fid.fake_features_num_samples >= 2
+            for fid, (real, generated) in zip(self.fids, per_class, strict=True)
+            if real >= 2 and generated >= 2
         ]
         if fids:
             results["fid_intra"] = torch.stack(fids).mean()
-        if self.accuracy.update_count:
+        if accuracy_updates:
             results["label_accuracy"] = self.accuracy.compute()
         return results
+
+    def _counts_of_all_processes(self) -> list[list[int]]:
+        """Each class's real and generated counts, then the accuracy's updates, summed over
+        the processes.
+
+        Every process must decide alike which metrics to compute, as each
+        ``compute`` gathers from all of them; their own counts differ (with
+        references sorted by class, each process's share holds other classes).
+        """
+        counts = torch.tensor(
+            [[fid.real_features_num_samples, fid.fake_features_num_samples] for fid in self.fids]
+            + [[self.accuracy.update_count, 0]],
+            device=self.device,
+        )
+        if jit_distributed_available():
+            counts = torch.stack(gather_all_tensors(counts)).sum(0)
+        return counts.tolist()
