@@ -67,6 +67,7 @@ class GenerativeMetrics(Callback):
         )
         self.quality = SampleQuality(self.config, features, feature_id)
         self.quality.check_sizes(reference, getattr(pl_module, "classes", 0))
+        self.quality.check_processes(trainer.world_size)
 
     @override
     def on_validation_batch_end(

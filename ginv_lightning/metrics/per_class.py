@@ -13,10 +13,9 @@ import torch
 from torch import Tensor, nn
 from torchmetrics import MeanMetric
 from torchmetrics.image.fid import FrechetInceptionDistance
-from torchmetrics.metric import jit_distributed_available
-from torchmetrics.utilities.distributed import gather_all_tensors
 
 from ginv_lightning.metrics.features import GivenFeatures
+from ginv_lightning.metrics.process_counts import summed_over_processes
 from ginv_lightning.metrics.registry import Generated, GenerativeMetric, MetricContext, Reference
 
 
@@ -88,17 +87,9 @@ class PerClassScores(GenerativeMetric):
 
     def _counts_of_all_processes(self) -> list[list[int]]:
         """Each class's real and generated counts, then the accuracy's updates, summed over
-        the processes.
-
-        Every process must decide alike which metrics to compute, as each
-        ``compute`` gathers from all of them; their own counts differ (with
-        references sorted by class, each process's share holds other classes).
-        """
-        counts = torch.tensor(
-            [[fid.real_features_num_samples, fid.fake_features_num_samples] for fid in self.fids]
-            + [[self.accuracy.update_count, 0]],
-            device=self.device,
-        )
-        if jit_distributed_available():
-            counts = torch.stack(gather_all_tensors(counts)).sum(0)
-        return counts.tolist()
+        the processes (see :mod:`~ginv_lightning.metrics.process_counts`)."""
+        counts = [
+            [int(fid.real_features_num_samples), int(fid.fake_features_num_samples)]
+            for fid in self.fids
+        ]
+        return summed_over_processes([*counts, [self.accuracy.update_count, 0]], self.device)

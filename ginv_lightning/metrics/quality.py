@@ -12,6 +12,7 @@ states: the numbers equal a single process's on the same samples.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,19 @@ class SampleQuality(nn.Module):
         for name, metric in registered_metrics().items():
             if metric.applies(context):
                 self.metrics[name] = metric(context)
+
+    def check_processes(self, processes: int) -> None:
+        """Refuse (one line) a noise bank of fewer batches than processes: each generates a
+        share of the batches, and torchmetrics cannot gather a share with no samples."""
+        samples, size = self.config.num_samples, self.config.batch_size
+        batches = math.ceil(samples / size)
+        if batches < processes:
+            raise ConfigError(
+                f"metrics.num_samples ({samples}) in batches of metrics.batch_size ({size}) "
+                f"makes {batches} batch(es) for {processes} processes, and each process "
+                f"generates at least one: set metrics.batch_size to at most "
+                f"{max(1, samples // processes)} or raise metrics.num_samples"
+            )
 
     def check_sizes(self, reference: Tensor, classes: int = 0) -> None:
         """Choose the metrics for this reference and let each refuse it (one line), early."""

@@ -1,14 +1,16 @@
-"""Per-class metrics in two processes (gloo) agree with one process, whatever each one holds.
+"""Per-class metrics in two processes (gloo) agree with one process, whatever each holds.
 
-Each process adds a contiguous share of the reference images. With the references
-sorted by class, one process holds some classes and the other the rest; every
-process must still make the same collective calls, or the first one to gather
-waits for a partner that never comes, or (gloo) receives another call's data.
+Each process adds a contiguous share of the reference images and generates a
+contiguous share of the noise bank's batches. With the references sorted by class,
+one process holds some classes and the other the rest; every process must still
+make the same collective calls, or the first one to gather waits for a partner that
+never comes, or (gloo) receives another call's data.
 """
 
 from __future__ import annotations
 
 import socket
+import traceback
 
 import pytest
 import torch
@@ -47,6 +49,9 @@ def _rank(rank: int, port: int, results: dict) -> None:
                             world_size=2)  # fmt: skip
     try:
         results[rank] = _per_class((rank, 2))
+    except Exception:
+        results[rank] = traceback.format_exc()
+        raise
     finally:
         dist.destroy_process_group()
 
@@ -67,7 +72,7 @@ def test_two_processes_holding_different_classes_give_the_one_process_values():
         codes = [p.exitcode for p in context.processes]  # None: still waiting
         for process in context.processes:
             process.kill()
-        assert codes == [0, 0], f"exit codes {codes}: unmatched collective calls (see stderr)"
+        assert codes == [0, 0], f"exit codes {codes} (None: waiting): {dict(results)}"
         two = dict(results)
     one = _per_class((0, 1))
     assert two[0] == two[1]

@@ -7,13 +7,16 @@ the fields by reading that call; these tests fail if it ever stops doing so.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import pytest
 from jsonargparse import ArgumentError
 from lightning.pytorch.cli import LightningArgumentParser
 
 from ginv_lightning.callbacks.metrics import GenerativeMetrics
+from ginv_lightning.errors import ConfigError
 from ginv_lightning.metrics.config import MetricsConfig
+from ginv_lightning.metrics.quality import SampleQuality
 
 
 def metrics_parser() -> LightningArgumentParser:
@@ -43,3 +46,21 @@ def test_options_reach_the_callback_and_unknown_ones_are_refused():
         parser.parse_args(["--metrics.bogus", "1"])
     with pytest.raises(ArgumentError):
         parser.parse_args(["--metrics.reference", "train"])
+
+
+@pytest.mark.parametrize(("samples", "size", "processes"), [(100, 100, 2), (500, 200, 4)])
+def test_a_noise_bank_of_fewer_batches_than_processes_is_refused(samples, size, processes):
+    """Each process generates a share of the batches; a process with none would leave
+    torchmetrics a share of no samples to gather, and the run would fail at its first
+    evaluation. One line at set-up instead, with what to change."""
+    config = MetricsConfig(num_samples=samples, batch_size=size)
+    quality = SampleQuality(config, None, "none")
+    quality.check_processes(math.ceil(samples / size))  # one batch each: accepted
+    with pytest.raises(ConfigError) as refused:
+        quality.check_processes(processes)
+    assert str(refused.value) == (
+        f"metrics.num_samples ({samples}) in batches of metrics.batch_size ({size}) makes "
+        f"{math.ceil(samples / size)} batch(es) for {processes} processes, and each process "
+        f"generates at least one: set metrics.batch_size to at most {samples // processes} "
+        "or raise metrics.num_samples"
+    )
