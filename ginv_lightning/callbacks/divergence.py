@@ -80,7 +80,15 @@ class DivergenceGuard(Callback):
         """Stop at the first NaN, infinity or magnitude beyond ``VALUE_LIMIT`` (one device sync)."""
         largest = torch.stack([v.detach().abs().amax() for v in values.values()])
         healthy = torch.isfinite(largest) & (largest <= VALUE_LIMIT)
-        if healthy.all():
+        healthy_here = bool(healthy.all())
+        if trainer is not None and trainer.world_size > 1:
+            # all stop together: one stopping alone would leave the others waiting in the
+            # next collective call (gradients, statistics) until a launcher or timeout ends them
+            if trainer.strategy.reduce_boolean_decision(healthy_here, all=True):
+                return
+            if healthy_here:
+                self._stop(module, trainer, "another process's training values went bad")
+        elif healthy_here:
             return
         bad = [
             (what, v.detach(), big)

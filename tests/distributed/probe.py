@@ -37,3 +37,18 @@ class Probe(Callback):
 
     def on_train_end(self, trainer: Trainer, pl_module: LightningModule) -> None:
         self._dump(trainer, pl_module, "end")
+
+
+class SpoilOneRank(Callback):
+    """Makes rank 1's discriminator loss NaN from optimiser step ``at`` on, as a blow-up
+    seen by one process only (its own batch) would."""
+
+    def __init__(self, at: int = 4) -> None:
+        self.at = at
+
+    def on_before_optimizer_step(
+        self, trainer: Trainer, pl_module: LightningModule, optimizer: object
+    ) -> None:
+        values = getattr(pl_module, "step_values", {})
+        if trainer.global_rank == 1 and trainer.global_step >= self.at and values:
+            values["discriminator loss"] = torch.tensor(float("nan"))

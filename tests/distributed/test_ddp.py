@@ -79,6 +79,22 @@ def test_each_rank_draws_its_own_noise(ddp_run):
 
 
 @pytest.mark.slow
+def test_a_blow_up_on_one_rank_stops_every_rank_with_its_message(tmp_path):
+    """Each rank judges its own losses; stopping alone, one would leave the others waiting in
+    the next collective call (until the launcher kills them, or for NCCL's 30 minutes)."""
+    result = run_ginv(
+        "fit", "--config", CONFIG, *DDP, *QUIET, "--metrics.enabled", "false",
+        "--trainer.max_steps", "12", "--trainer.callbacks+=tests.distributed.probe.SpoilOneRank",
+        extra_path=REPO, cwd=tmp_path,
+    )  # fmt: skip
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ginv: error:")]
+    assert result.returncode != 0
+    assert len(errors) == 2 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert sum("discriminator loss became nan at global step 4" in line for line in errors) == 1
+    assert sum("another process's training values went bad" in line for line in errors) == 1
+
+
+@pytest.mark.slow
 def test_metric_generation_is_split_across_ranks(ddp_run):
     generated = [load(ddp_run / "probe" / f"end_rank{r}.pt")["generated_here"] for r in (0, 1)]
     assert generated == [250, 250]
