@@ -123,11 +123,12 @@ def run_ginv_here(
 
 @contextmanager
 def _random_states_kept() -> Iterator[None]:
-    """Python's, numpy's and torch's random states, torch's threads and determinism, as before."""
+    """Python's, numpy's, torch's (and CUDA's) random states, torch's threads and determinism."""
     import numpy
     import torch
 
     states = random.getstate(), numpy.random.get_state(), torch.random.get_rng_state()
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None
     threads = torch.get_num_threads()
     deterministic = torch.are_deterministic_algorithms_enabled()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
@@ -137,6 +138,8 @@ def _random_states_kept() -> Iterator[None]:
         random.setstate(states[0])
         numpy.random.set_state(states[1])
         torch.random.set_rng_state(states[2])
+        if cuda is not None:
+            torch.cuda.set_rng_state_all(cuda)
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(deterministic, warn_only=warn_only)
 

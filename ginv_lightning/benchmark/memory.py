@@ -58,25 +58,29 @@ def _measure(case: Case, accelerator: str, queue: multiprocessing.Queue) -> None
     queue.put(max(0.0, sampler.peak - before))
 
 
-def training_peak_mb(case: Case, accelerator: str) -> float:
+def training_peak_mb(case: Case, accelerator: str, timeout_s: float = 600) -> float:
     """Memory (MB) that a few training steps of ``case`` add at their peak.
 
     Raises ``RuntimeError`` as soon as the measuring process ends without a figure
-    (its traceback is on stderr), rather than waiting for a figure that never comes.
+    (its traceback is on stderr), or after ``timeout_s`` (the process is killed).
     """
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     child = context.Process(target=_measure, args=(case, accelerator, queue))
     child.start()
+    deadline = time.monotonic() + timeout_s
     while True:
         ended = not child.is_alive()  # read before the queue: a figure sent at exit is there
         try:
             result = queue.get(timeout=1)
         except Empty:
-            if ended:
+            if ended or time.monotonic() > deadline:
+                child.kill()
+                child.join()
+                why = f"exited with code {child.exitcode}" if ended else f"took over {timeout_s} s"
                 raise RuntimeError(
-                    f"measuring the peak memory of {case.name!r} failed: its process "
-                    f"exited with code {child.exitcode} (its error is printed above)"
+                    f"measuring the peak memory of {case.name!r} failed: its process {why} "
+                    "(its error, if any, is printed above)"
                 ) from None
             continue
         child.join()

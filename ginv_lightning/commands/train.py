@@ -25,7 +25,7 @@ from ginv_lightning.callbacks.run_identity import RunIdentity
 from ginv_lightning.callbacks.samples import SampleGrid
 from ginv_lightning.callbacks.start_marker import StartMarker
 from ginv_lightning.commands.parse_errors import one_line, parser_keys
-from ginv_lightning.errors import ConfigError
+from ginv_lightning.errors import ConfigError, NonFiniteLossError
 from ginv_lightning.experiment import (
     SECTIONS,
     add_experiment_arguments,
@@ -235,8 +235,24 @@ def run_lightning(args: Sequence[str]) -> None:
     The W&B run it starts is finished when it returns, so runs in one process never mix,
     and the run folder it locked is released.
     """
+    stopped_together = False
     try:
         with wandb_run_finished_after():
             GinvCLI(args=list(args))
+    except NonFiniteLossError:
+        stopped_together = True  # every process raises it in the same step (DivergenceGuard)
+        raise
     finally:
         release_runs()
+        if stopped_together:
+            _wait_for_the_other_processes()
+
+
+def _wait_for_the_other_processes() -> None:
+    """Leave together: the process that launched the others (rank 0) kills itself when it
+    sees one of them exit with an error, so exiting first would cut its W&B run, its
+    folder's release and its error line short."""
+    import torch.distributed as dist
+
+    if dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1:
+        dist.barrier()

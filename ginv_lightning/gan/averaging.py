@@ -13,9 +13,15 @@ from ginv_lightning.escnn_support.walk_without_hashing import unique_modules, un
 # batch-norm statistics, and the power iteration's singular vectors of spectral
 # normalisation (ours on steerable filters, torch's `_u`/`_v`), which the average
 # never iterates itself and would otherwise keep from initialisation.
-COPIED_BUFFERS = frozenset(
-    {"running_mean", "running_var", "num_batches_tracked", "spectral_u", "spectral_v", "_u", "_v"}
-)
+COPIED_BUFFERS = frozenset({"num_batches_tracked", "spectral_u", "spectral_v", "_u", "_v"})
+RUNNING_STATISTICS = ("running_mean", "running_var")
+
+
+def is_running_statistic(name: str) -> bool:
+    """A batch norm's running mean or variance: torch's and escnn's ``InnerBatchNorm`` name
+    them so, escnn's ``IIDBatchNorm`` (continuous groups) after each field's irrep
+    (``<irrep>_running_var``)."""
+    return name.endswith(RUNNING_STATISTICS)
 
 
 def generator_ema(generator: nn.Module, decay: float) -> AveragedModel:
@@ -49,5 +55,5 @@ def update_ema(ema: AveragedModel, generator: nn.Module) -> None:
     for target, source in zip(unique_modules(ema.module), unique_modules(generator), strict=True):
         targets = dict(target.named_buffers(recurse=False))
         for name, buffer in source.named_buffers(recurse=False):
-            if name in COPIED_BUFFERS:
+            if name in COPIED_BUFFERS or is_running_statistic(name):
                 targets[name].copy_(buffer)

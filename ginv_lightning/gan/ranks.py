@@ -3,28 +3,31 @@
 Every process is seeded alike (``seed_everything``), so each would draw the same
 latents and augmentations, and the global batch would hold ``world_size`` copies
 of one fake batch: each rank gets a stream of its own. DDP keeps the weights
-identical (it starts from rank 0's and averages the gradients), but not the
-batch-norm statistics each rank gathers from its own batches; these are averaged
-across ranks after every batch (as timm's ``distribute_bn`` does per epoch), so
-the EMA generator, distributed evaluation and checkpoints agree on every rank.
+identical (it starts from rank 0's and averages the gradients), and at the start
+of each step it copies rank 0's buffers to the others, so batch norms' running
+statistics would come from rank 0's batches only and differ across ranks after
+each step (in the EMA's copy, in what each rank evaluates). They are averaged
+across ranks after every batch instead (as timm's ``distribute_bn`` does per epoch).
 """
 
 from __future__ import annotations
 
+import numpy
 import torch
 from lightning.pytorch.strategies import Strategy
 from torch import Tensor, nn
 
 from ginv_lightning.escnn_support.walk_without_hashing import unique_modules
-
-# Apart enough that no two ranks' seeds of one run, or of nearby seeds, coincide.
-_RANK_SEED_STRIDE = 1_000_003
-RUNNING_STATISTICS = frozenset({"running_mean", "running_var"})
+from ginv_lightning.gan.averaging import is_running_statistic
 
 
 def seed_this_rank(rank: int) -> None:
-    """Give process ``rank`` a random stream of its own, derived from the run's seed."""
-    torch.manual_seed((torch.initial_seed() + _RANK_SEED_STRIDE * rank) % 2**63)
+    """Give process ``rank`` a random stream of its own: rank 0 keeps the one it has, every
+    other rank from a seed mixed from the run's seed and its rank by ``SeedSequence``
+    (no offset of the seed, which the run's other seeds are)."""
+    if rank:
+        mixed = numpy.random.SeedSequence([torch.initial_seed(), rank]).generate_state(1)
+        torch.manual_seed(int(mixed[0]))
 
 
 def average_running_statistics(networks: list[nn.Module], strategy: Strategy) -> None:
@@ -44,5 +47,5 @@ def _running_statistics(networks: list[nn.Module]) -> list[Tensor]:
         for network in networks
         for module in unique_modules(network)
         for name, buffer in module.named_buffers(recurse=False)
-        if name in RUNNING_STATISTICS and buffer.is_floating_point()
+        if is_running_statistic(name) and buffer.is_floating_point()
     ]

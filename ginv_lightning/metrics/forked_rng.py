@@ -8,10 +8,12 @@ import torch
 
 
 def forked_rng(device: torch.device) -> AbstractContextManager[None]:
-    """``torch.random.fork_rng`` over the CPU's generator and, on a GPU, ``device``'s.
+    """``torch.random.fork_rng`` over the CPU's generator and, on an accelerator, ``device``'s.
 
-    ``torch.manual_seed`` inside also reseeds every CUDA generator: forking the
-    CPU's alone would leave training's noise on the GPU reseeded to the same
+    ``torch.manual_seed`` inside also reseeds the accelerators' generators: forking
+    the CPU's alone would leave training's noise on a GPU reseeded to the same
     values after every evaluation.
     """
-    return torch.random.fork_rng(devices=[device] if device.type == "cuda" else [])
+    if device.type == "cpu":
+        return torch.random.fork_rng(devices=[])
+    return torch.random.fork_rng(devices=[device], device_type=device.type)

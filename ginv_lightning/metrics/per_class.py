@@ -73,11 +73,14 @@ class PerClassScores(GenerativeMetric):
         if not self.has_reference:
             return {}
         results: dict[str, Tensor] = {}
-        *per_class, (accuracy_updates, _) = self._counts_of_all_processes()
+        counts = [int(n) for fid in self.fids for n in _sample_counts(fid)]
+        *per_class, accuracy_updates = summed_over_processes(
+            [*counts, self.accuracy.update_count], self.device
+        )  # every process must call the same computes: each gathers from all of them
         fids = [
             fid.compute()
-            for fid, (real, generated) in zip(self.fids, per_class, strict=True)
-            if real >= 2 and generated >= 2
+            for index, fid in enumerate(self.fids)
+            if min(per_class[2 * index : 2 * index + 2]) >= 2
         ]
         if fids:
             results["fid_intra"] = torch.stack(fids).mean()
@@ -85,11 +88,7 @@ class PerClassScores(GenerativeMetric):
             results["label_accuracy"] = self.accuracy.compute()
         return results
 
-    def _counts_of_all_processes(self) -> list[list[int]]:
-        """Each class's real and generated counts, then the accuracy's updates, summed over
-        the processes (see :mod:`~ginv_lightning.metrics.process_counts`)."""
-        counts = [
-            [int(fid.real_features_num_samples), int(fid.fake_features_num_samples)]
-            for fid in self.fids
-        ]
-        return summed_over_processes([*counts, [self.accuracy.update_count, 0]], self.device)
+
+def _sample_counts(fid: FrechetInceptionDistance) -> tuple[Tensor, Tensor]:
+    """How many real and generated samples this process's share of a class holds."""
+    return fid.real_features_num_samples, fid.fake_features_num_samples

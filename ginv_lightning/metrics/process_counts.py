@@ -9,13 +9,13 @@ process's share, which may hold none of a class.
 from __future__ import annotations
 
 import torch
-from torchmetrics.metric import jit_distributed_available
-from torchmetrics.utilities.distributed import gather_all_tensors
+import torch.distributed as dist
 
 
-def summed_over_processes(counts: list[list[int]], device: torch.device) -> list[list[int]]:
-    """``counts`` (rows of integers) summed element-wise over all processes."""
+def summed_over_processes(counts: list[int], device: torch.device) -> list[int]:
+    """``counts`` summed element-wise over all processes (one all-reduce; as they are here
+    in a single process)."""
     total = torch.tensor(counts, dtype=torch.long, device=device)
-    if jit_distributed_available():
-        total = torch.stack(gather_all_tensors(total)).sum(0)
+    if dist.is_available() and dist.is_initialized():
+        dist.all_reduce(total)
     return total.tolist()

@@ -48,14 +48,18 @@ def test_a_wandb_run_the_user_opened_stays_open(ginv, tmp_path):
 
 def test_an_in_process_run_leaves_the_random_states_it_seeds_as_it_found_them(ginv):
     """The harness keeps what a process of its own would keep to itself: ``seed_everything``
-    reseeds Python's, numpy's and torch's generators, and tests that follow must not
-    depend on which fit ran before them."""
+    reseeds Python's, numpy's and torch's generators, ``deterministic`` switches torch's
+    deterministic algorithms on, and tests that follow must not depend on which fit ran
+    before them."""
     _seed_all(7)
     expected = _draw_all()
     _seed_all(7)
-    result = ginv("fit", "--config", CONFIG, *TINY)
+    threads = torch.get_num_threads()
+    result = ginv("fit", "--config", CONFIG, *TINY, "--trainer.deterministic", "true")
     assert result.returncode == 0, result.stderr[-3000:]
     assert _draw_all() == expected
+    assert torch.get_num_threads() == threads
+    assert not torch.are_deterministic_algorithms_enabled()  # Lightning switched it on
 
 
 def _seed_all(seed: int) -> None:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from ginv_lightning.escnn_support.eval_mode import evaluating
-from ginv_lightning.gan.averaging import generator_ema, update_ema
+from ginv_lightning.gan.averaging import RUNNING_STATISTICS, generator_ema, update_ema
 from ginv_lightning.nn import EquivariantGenerator, ImageShape
 from ginv_lightning.symmetry import resolve_group
 
 
-def test_ema_averages_weights_and_copies_running_statistics():
+@pytest.mark.parametrize("group", ["C4", "SO2"])  # escnn's InnerBatchNorm, its IIDBatchNorm
+def test_ema_averages_weights_and_copies_running_statistics(group):
     torch.manual_seed(0)
-    generator = EquivariantGenerator(resolve_group("C4"), ImageShape(1, 16), [4, 2, 2], 2)
+    generator = EquivariantGenerator(resolve_group(group), ImageShape(1, 16), [4, 2, 2], 2)
     generator.train()
     ema = generator_ema(generator, decay=0.9)
     before = {k: v.clone() for k, v in ema.module.named_parameters()}
@@ -28,8 +30,8 @@ def test_ema_averages_weights_and_copies_running_statistics():
     for name, value in ema.module.named_parameters():
         expected = 0.9 * (before[name] + 1.0) + 0.1 * (before[name] + 2.0)
         assert torch.allclose(value, expected, atol=1e-6), name
-    statistics = {k: v for k, v in generator.named_buffers() if k.endswith("running_mean")}
-    assert statistics
+    statistics = {k: v for k, v in generator.named_buffers() if k.endswith(RUNNING_STATISTICS)}
+    assert statistics and all(not torch.equal(v, torch.zeros_like(v)) for v in statistics.values())
     for name, value in statistics.items():
         assert torch.equal(dict(ema.module.named_buffers())[name], value)
 
