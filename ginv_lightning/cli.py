@@ -87,13 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parsed = _own_commands().parse_args(args)
         return parsed.run(parsed)
     except _known_errors() as exc:
-        print(f"ginv: error: {exc}", file=sys.stderr)
+        _say_error(exc)
         return 2
     except ValueError as exc:
         known = _known_cause(exc)
         if known is None:
             raise
-        print(f"ginv: error: {known}", file=sys.stderr)
+        _say_error(known)
         return 2
     except Exception as exc:  # a full disk, wherever the write was (teardown may add causes)
         from ginv_lightning.persistence.disk_space import disk_full, is_disk_full
@@ -101,8 +101,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not is_disk_full(exc):
             raise
         known = _known_cause(exc) or disk_full(exc)
-        print(f"ginv: error: {known}", file=sys.stderr)
+        _say_error(known)
         return 2
+
+
+def _say_error(error: BaseException) -> None:
+    """The one error line, in one write: the processes of a distributed run share stderr,
+    and ``print``'s separate write of the newline let their lines run together."""
+    sys.stderr.write(f"ginv: error: {error}\n")
+    sys.stderr.flush()
 
 
 def _known_cause(exc: BaseException) -> BaseException | None:

@@ -90,6 +90,7 @@ def test_a_blow_up_on_one_rank_stops_every_rank_with_its_message(tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("ginv: error:")]
     assert result.returncode != 0
     assert len(errors) == 2 and "Traceback" not in result.stderr, result.stderr[-3000:]
+    assert all(line.count("ginv: error:") == 1 for line in errors)  # one write each
     assert sum("discriminator loss became nan at global step 4" in line for line in errors) == 1
     assert sum("another process's training values went bad" in line for line in errors) == 1
 
