@@ -77,7 +77,8 @@ class DivergenceGuard(Callback):
     def check_values(
         self, module: LightningModule, values: dict[str, Tensor], trainer: Trainer | None = None
     ) -> None:
-        """Stop at the first NaN, infinity or magnitude beyond ``VALUE_LIMIT`` (one device sync)."""
+        """Stop at the first NaN, infinity or magnitude beyond ``VALUE_LIMIT`` (one device sync;
+        under DDP also one all-reduce, so that every process stops in the same step)."""
         largest = torch.stack([v.detach().abs().amax() for v in values.values()])
         healthy = torch.isfinite(largest) & (largest <= VALUE_LIMIT)
         healthy_here = bool(healthy.all())
